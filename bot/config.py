@@ -1,0 +1,125 @@
+"""Settings from the environment and `.env`, validated once at start-up."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+Mode = Literal["serve", "socket", "offline"]
+
+_LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+# Where a person finds each Slack secret, for the one-line start-up error.
+_WHERE = {
+    "SLACK_BOT_TOKEN": "Slack app settings → OAuth & Permissions → Bot User OAuth Token (xoxb-…)",
+    "SLACK_SIGNING_SECRET": "Slack app settings → Basic Information → Signing Secret",
+    "SLACK_APP_TOKEN": "Slack app settings → Basic Information → App-Level Tokens "
+    "(xapp-…, scope connections:write)",
+}
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads; names are the environment variables."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=True
+    )
+
+    SLACK_BOT_TOKEN: SecretStr | None = None
+    SLACK_SIGNING_SECRET: SecretStr | None = None
+    SLACK_APP_TOKEN: SecretStr | None = None
+    SLACK_API_URL: str = "https://slack.com/api/"
+    MARKETCORE_MCP_URL: str = "http://127.0.0.1:8800/mcp"
+    MARKETCORE_API_TOKEN: SecretStr | None = None
+    DATABASE_URL: str = "sqlite:///workflow-bot.db"
+    LOG_LEVEL: str = Field(default="INFO")
+
+    @field_validator("SLACK_API_URL")
+    @classmethod
+    def _slack_url(cls, value: str) -> str:
+        _require_http_url(value)
+        # The Web API client joins method names with urljoin, which needs the slash.
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("MARKETCORE_MCP_URL")
+    @classmethod
+    def _marketcore_url(cls, value: str) -> str:
+        _require_http_url(value)
+        return value
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith("sqlite:///") or value == "sqlite:///":
+            raise ValueError("must look like sqlite:///path/to/file.db")
+        return value
+
+    @field_validator("LOG_LEVEL")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in _LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(_LOG_LEVELS)}")
+        return level
+
+    @field_validator("SLACK_BOT_TOKEN")
+    @classmethod
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        return _require_prefix(value, "xoxb-")
+
+    @field_validator("SLACK_APP_TOKEN")
+    @classmethod
+    def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        return _require_prefix(value, "xapp-")
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite file named by `DATABASE_URL`."""
+        return Path(self.DATABASE_URL.removeprefix("sqlite:///"))
+
+    @property
+    def log_level(self) -> int:
+        """`LOG_LEVEL` as a `logging` constant."""
+        return logging.getLevelNamesMapping()[self.LOG_LEVEL]
+
+
+def load_settings(mode: Mode, env_file: str | None = ".env") -> Settings:
+    """Read and check the settings `mode` needs; raise `ConfigError` naming the first bad one."""
+    try:
+        settings = Settings(_env_file=env_file)  # type: ignore[call-arg]
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = ".".join(str(part) for part in first["loc"])
+        reason = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{name} is malformed: {reason}") from None
+
+    for name in _required_for(mode):
+        if getattr(settings, name) is None:
+            raise ConfigError(f"{name} is required; find it under {_WHERE[name]}")
+    return settings
+
+
+def _required_for(mode: Mode) -> tuple[str, ...]:
+    if mode == "serve":
+        return ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    if mode == "socket":
+        return ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    return ()
+
+
+def _require_http_url(value: str) -> None:
+    if not value.startswith(("http://", "https://")) or len(value) < len("http://x"):
+        raise ValueError("must be an http:// or https:// URL")
+
+
+def _require_prefix(value: SecretStr | None, prefix: str) -> SecretStr | None:
+    if value is not None and not value.get_secret_value().startswith(prefix):
+        # Never echo the value itself: it is a secret even when it is wrong.
+        raise ValueError(f"must start with {prefix}")
+    return value

@@ -1,0 +1,41 @@
+"""One error tree for the whole bot; handlers turn these into words for people."""
+
+from __future__ import annotations
+
+
+class WorkflowBotError(Exception):
+    """Base of every error the bot raises on purpose."""
+
+
+class ConfigError(WorkflowBotError):
+    """A setting is missing or malformed; the message names it."""
+
+
+class MarketCoreError(WorkflowBotError):
+    """MarketCore could not answer a call; `tool` names the call that failed."""
+
+    def __init__(self, message: str, *, tool: str, subject: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.tool = tool
+        self.subject = subject
+
+
+class MarketCoreUnavailable(MarketCoreError):
+    """MarketCore could not be reached, or the connection broke before an answer."""
+
+
+class MarketCoreToolError(MarketCoreError):
+    """MarketCore answered with an error (a tool error or a JSON-RPC error)."""
+
+
+class MarketCoreBadResponse(MarketCoreError):
+    """MarketCore answered with something that is not the row we expect."""
+
+
+class DispatchOutcomeUnknown(MarketCoreError):
+    """`run_workflow` was sent but no answer came back: the run may or may not exist."""
+
+
+class SchemaNotRenderable(WorkflowBotError):
+    """A workflow's inputs schema cannot be shown as a Slack form; the message says why."""

@@ -1,0 +1,64 @@
+"""The vocabulary shared by every layer: workflows, runs and their states."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class RunStatus(StrEnum):
+    """A run's state, named with MarketCore's own words."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    FAILED = "failed"
+    SUCCEEDED = "succeeded"
+    SKIPPED = "skipped"
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the run has ended and will not change again."""
+        return self in (RunStatus.FAILED, RunStatus.SUCCEEDED, RunStatus.SKIPPED)
+
+
+class _MarketCoreRow(BaseModel):
+    # MarketCore may add fields at any time: keep what we know, ignore the rest.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class WorkflowSummary(_MarketCoreRow):
+    """A workflow as `list_workflows` lists it."""
+
+    id: str = Field(min_length=1)
+    name: str
+    description: str | None = None
+
+
+class Workflow(WorkflowSummary):
+    """A workflow as `get_workflow` returns it, with its declared inputs schema."""
+
+    inputs: dict[str, Any] | None = None
+    team_id: int | None = None
+
+
+class WorkflowPage(_MarketCoreRow):
+    """One page of `list_workflows`."""
+
+    workflows: list[WorkflowSummary]
+    next_cursor: str | None = None
+
+
+class WorkflowRun(_MarketCoreRow):
+    """The run row that `run_workflow` and `get_workflow_run` return."""
+
+    id: str = Field(min_length=1)
+    workflow_template_id: str
+    status: RunStatus
+    team_id: int | None = None
+    link_url: str
+    created_at: int | None = None
+    error_reason: str | None = None
+    trigger_type: str | None = None
+    runner_session_id: str | None = None
