@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -62,3 +63,39 @@ class WorkflowRun(_MarketCoreRow):
     error_reason: str | None = None
     trigger_type: str | None = None
     runner_session_id: str | None = None
+
+
+@dataclass(frozen=True)
+class FormContext:
+    """What a modal's submission needs, kept with the view (keyed by Slack view id)."""
+
+    view_id: str
+    workflow_id: str
+    workflow_name: str
+    schema: dict[str, Any] | None
+    channel_id: str
+    requester_id: str
+    response_url: str | None
+
+
+@dataclass(frozen=True)
+class TrackedRun:
+    """A dispatched run as the bot remembers it, from dispatch to its final edit."""
+
+    run_id: str
+    workflow_id: str
+    workflow_name: str
+    channel_id: str
+    requester_id: str
+    status: RunStatus
+    link_url: str
+    error_reason: str | None
+    inputs_summary: tuple[tuple[str, str], ...]
+    response_url: str | None
+    dispatched_at: float
+    message_channel: str | None = None
+    message_ts: str | None = None
+    ended_at: float | None = None
+    final_edit_done: bool = False
+    next_poll_at: float = 0.0
+    polls: int = 0

@@ -1,0 +1,27 @@
+"""The Bolt app factory: one AsyncApp with every listener wired to the services."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.config import Settings
+from bot.services import Services
+from handlers import actions, commands, views
+
+
+def create_app(settings: Settings, services: Services, *, socket_mode: bool = False) -> AsyncApp:
+    """An AsyncApp on the services' Slack client; HTTP mode verifies Slack's signatures."""
+    secret = settings.SLACK_SIGNING_SECRET
+    app = AsyncApp(
+        client=services.slack,
+        signing_secret=secret.get_secret_value() if secret else None,
+        # Socket Mode messages come over an authenticated socket, not signed HTTP.
+        request_verification_enabled=not socket_mode,
+        logger=logging.getLogger("slack_bolt"),
+    )
+    commands.register(app, services)
+    views.register(app, services)
+    actions.register(app, services)
+    return app

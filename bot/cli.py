@@ -1,0 +1,117 @@
+"""`workflow-bot …`: serve over HTTP, over Socket Mode, or run the MarketCore simulator."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from bot.config import Settings, load_settings
+from bot.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+# Libraries that log request bodies at DEBUG (Bolt logs the whole body of a badly
+# signed request, the SDKs log payloads with people's inputs): never below INFO.
+_CHATTY_LIBRARIES = ("slack_bolt", "slack_sdk", "mcp", "httpx2", "httpcore2", "httpx", "aiohttp")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `workflow-bot` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except ConfigError as error:
+        print(f"workflow-bot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workflow-bot", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve Slack over HTTP (POST /slack/events)")
+    serve.add_argument("--host", default="0.0.0.0")  # noqa: S104 - a server is meant to listen
+    serve.add_argument("--port", type=int, default=3000)
+    serve.set_defaults(run=_serve)
+
+    socket = commands.add_parser("socket", help="serve Slack over Socket Mode")
+    socket.set_defaults(run=_socket)
+
+    simulator = commands.add_parser("simulator", help="run the embedded MarketCore simulator")
+    simulator.add_argument("--host", default="127.0.0.1")
+    simulator.add_argument("--port", type=int, default=8800)
+    simulator.set_defaults(run=_simulator)
+
+    demo = commands.add_parser("demo", help="the simulator plus the bot, all on this machine")
+    demo.add_argument("--port", type=int, default=3000)
+    demo.add_argument("--simulator-port", type=int, default=8800)
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    settings = load_settings("serve")
+    _configure_logging(settings)
+    _run_http(settings, args.host, args.port)
+    return 0
+
+
+def _socket(_: argparse.Namespace) -> int:
+    settings = load_settings("socket")
+    _configure_logging(settings)
+    from bot.socket_mode import run_socket_mode
+
+    asyncio.run(run_socket_mode(settings))
+    return 0
+
+
+def _simulator(args: argparse.Namespace) -> int:
+    settings = load_settings("offline")
+    _configure_logging(settings)
+    from bot.simulator import serve_simulator
+
+    token = settings.MARKETCORE_API_TOKEN
+    print(f"MarketCore simulator at http://{args.host}:{args.port}/mcp")
+    asyncio.run(
+        serve_simulator(args.host, args.port, token=token.get_secret_value() if token else None)
+    )
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    settings = load_settings("offline")
+    _configure_logging(settings)
+    from bot.demo import run_demo
+
+    return asyncio.run(run_demo(settings, port=args.port, simulator_port=args.simulator_port))
+
+
+def _run_http(settings: Settings, host: str, port: int) -> None:
+    from bot.server import create_asgi_app
+
+    config = uvicorn.Config(
+        create_asgi_app(settings), host=host, port=port,
+        log_level=logging.getLevelName(max(settings.log_level, logging.INFO)).lower(),
+        access_log=False,
+    )
+    uvicorn.Server(config).run()
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for name in _CHATTY_LIBRARIES:
+        logging.getLogger(name).setLevel(max(settings.log_level, logging.INFO))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""Starts a run: dispatch once, remember it, post its status message, hand it to the tracker."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot.errors import DispatchOutcomeUnknown, MarketCoreError, MarketCoreToolError
+from bot.models import TrackedRun, WorkflowRun
+from bot.publisher import SlackPublisher
+from bot.store import Store
+from bot.text import escape_mrkdwn, workflow_url
+
+logger = logging.getLogger(__name__)
+
+
+class RunStarter(Protocol):
+    """The one write the bot makes; `bot.marketcore.MarketCore` provides it."""
+
+    async def run_workflow(self, workflow_id: str, input_values: dict[str, Any]) -> WorkflowRun: ...
+
+
+@dataclass(frozen=True)
+class DispatchRequest:
+    """A validated submission, ready to become a run."""
+
+    workflow_id: str
+    workflow_name: str
+    input_values: dict[str, Any]
+    inputs_summary: tuple[tuple[str, str], ...]
+    channel_id: str
+    requester_id: str
+    response_url: str | None
+
+
+class Dispatcher:
+    """Turns a validated submission into exactly one run and one status message."""
+
+    def __init__(
+        self,
+        marketcore: RunStarter,
+        store: Store,
+        publisher: SlackPublisher,
+        *,
+        on_tracked: Callable[[], None],
+        first_poll: float = 2.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._marketcore = marketcore
+        self._store = store
+        self._publisher = publisher
+        self._on_tracked = on_tracked
+        self._first_poll = first_poll
+        self._clock = clock
+
+    async def dispatch(self, request: DispatchRequest) -> None:
+        """Start the run and post its status; failures become a note to the requester."""
+        started = time.monotonic()
+        try:
+            run = await self._marketcore.run_workflow(request.workflow_id, request.input_values)
+        except MarketCoreError as error:
+            logger.warning(
+                "dispatch of workflow %s for %s failed: %s",
+                request.workflow_id, request.requester_id, type(error).__name__,
+            )
+            await self._tell(request, _dispatch_error_text(request, error))
+            return
+
+        logger.info(
+            "dispatched workflow %s for %s in %s: run %s is %s (%.0f ms)",
+            request.workflow_id, request.requester_id, request.channel_id,
+            run.id, run.status.value, (time.monotonic() - started) * 1000,
+        )
+        tracked = self._track(request, run)
+        # Written before the post: a crash after this point still gets its message on resume.
+        await self._store.add_run(tracked)
+        posted = await self._publisher.post(tracked)
+        if posted is None:
+            # Only the response URL reached the person: there is no message to edit later.
+            await self._store.mark_final_edit(tracked.run_id)
+            return
+        await self._store.set_message(tracked.run_id, *posted)
+        if not tracked.final_edit_done:
+            self._on_tracked()
+
+    def _track(self, request: DispatchRequest, run: WorkflowRun) -> TrackedRun:
+        now = self._clock()
+        final = run.status.is_final
+        return TrackedRun(
+            run_id=run.id,
+            workflow_id=request.workflow_id,
+            workflow_name=request.workflow_name,
+            channel_id=request.channel_id,
+            requester_id=request.requester_id,
+            status=run.status,
+            link_url=run.link_url,
+            error_reason=run.error_reason,
+            inputs_summary=request.inputs_summary,
+            response_url=request.response_url,
+            dispatched_at=now,
+            ended_at=now if final else None,
+            # A run that ended at dispatch is shown final by its first post: nothing to track.
+            final_edit_done=final,
+            next_poll_at=now + self._first_poll,
+        )
+
+    async def _tell(self, request: DispatchRequest, text: str) -> None:
+        await self._publisher.tell(
+            channel_id=request.channel_id,
+            user_id=request.requester_id,
+            response_url=request.response_url,
+            text=text,
+        )
+
+
+def _dispatch_error_text(request: DispatchRequest, error: MarketCoreError) -> str:
+    name = f"*{escape_mrkdwn(request.workflow_name)}*"
+    link = f"<{workflow_url(request.workflow_id)}|Open the workflow in MarketCore>"
+    if isinstance(error, DispatchOutcomeUnknown):
+        return (
+            f":warning: I asked MarketCore to run {name}, but the connection broke before it "
+            f"answered, so I can't tell whether the run started. Check its runs before trying "
+            f"again: {link}"
+        )
+    if isinstance(error, MarketCoreToolError):
+        return f":x: MarketCore refused to run {name}: {escape_mrkdwn(error.message)}"
+    return (
+        f":x: MarketCore can't be reached right now, so {name} was not started. "
+        "Try again in a minute."
+    )

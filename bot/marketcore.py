@@ -1,0 +1,235 @@
+"""The MarketCore client: its workflow tools as typed calls, its failures as our errors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any, TypeVar
+
+from mcp.shared.exceptions import MCPError
+from mcp_types import CallToolResult, TextContent
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from bot.errors import (
+    DispatchOutcomeUnknown,
+    MarketCoreBadResponse,
+    MarketCoreError,
+    MarketCoreToolError,
+    MarketCoreUnavailable,
+)
+from bot.mcp_session import CallFailed, Failure, McpSession
+from bot.models import Workflow, WorkflowPage, WorkflowRun
+
+logger = logging.getLogger(__name__)
+
+_Row = TypeVar("_Row", bound=BaseModel)
+
+_BACKOFF_SECONDS = (0.2, 0.5, 1.0)
+# A fresh session may help these; a refused token or a slow MarketCore would not change.
+_RETRYABLE = frozenset({Failure.UNREACHABLE, Failure.SESSION_LOST, Failure.SERVER_ERROR})
+
+
+class MarketCore:
+    """MarketCore's workflow tools over one shared MCP session.
+
+    Reads are retried with backoff when the connection fails; `run_workflow` never is
+    once the request may have reached MarketCore, because a dispatch is not idempotent.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        token: SecretStr | None = None,
+        call_timeout: float = 15.0,
+        read_retries: int = 3,
+        protocol: str = "auto",
+    ) -> None:
+        self._session = McpSession(url, token=token, call_timeout=call_timeout, protocol=protocol)
+        self._backoff = [_BACKOFF_SECONDS[min(i, 2)] for i in range(read_retries)]
+
+    async def start(self) -> None:
+        """Start the session owner; connects in the background, so MarketCore may be down."""
+        await self._session.start()
+
+    async def aclose(self) -> None:
+        """Close the session; calls made afterwards fail with `MarketCoreUnavailable`."""
+        await self._session.aclose()
+
+    async def list_workflows(
+        self, query: str | None = None, *, limit: int | None = None, cursor: str | None = None
+    ) -> WorkflowPage:
+        """One page of workflows, optionally filtered by a name query."""
+        arguments = {"query": query, "limit": limit, "cursor": cursor}
+        arguments = {key: value for key, value in arguments.items() if value is not None}
+        row = await self._read("list_workflows", arguments, subject=query)
+        return _parse(WorkflowPage, row, "list_workflows", query)
+
+    async def get_workflow(self, workflow_id: str) -> Workflow:
+        """A workflow with its declared inputs schema."""
+        row = await self._read("get_workflow", {"workflow_id": workflow_id}, subject=workflow_id)
+        return _parse(Workflow, row, "get_workflow", workflow_id)
+
+    async def get_workflow_run(self, run_id: str) -> WorkflowRun:
+        """A run's current row."""
+        row = await self._read("get_workflow_run", {"run_id": run_id}, subject=run_id)
+        return _parse(WorkflowRun, row, "get_workflow_run", run_id)
+
+    async def run_workflow(self, workflow_id: str, input_values: dict[str, Any]) -> WorkflowRun:
+        """Dispatch one run; raises `DispatchOutcomeUnknown` when the answer was lost."""
+        tool = "run_workflow"
+        arguments = {"workflow_id": workflow_id, "input_values": input_values}
+        started = time.monotonic()
+        outcome = "error"
+        try:
+            row = await self._dispatch(arguments, workflow_id)
+            run = _parse(WorkflowRun, row, tool, workflow_id, may_have_run=True)
+            outcome = f"ok {run.status}"
+            return run
+        except MarketCoreError as exc:
+            outcome = type(exc).__name__
+            raise
+        finally:
+            _log_call(tool, workflow_id, started, outcome)
+
+    async def _dispatch(self, arguments: dict[str, Any], workflow_id: str) -> dict[str, Any]:
+        tool = "run_workflow"
+        try:
+            return await self._call_once(tool, arguments, workflow_id)
+        except CallFailed as failure:
+            # Only a session that was dead before the request left may be tried again.
+            if failure.maybe_processed or failure.kind is not Failure.SESSION_LOST:
+                raise _dispatch_error(failure, workflow_id) from failure
+        try:
+            return await self._call_once(tool, arguments, workflow_id)
+        except CallFailed as failure:
+            raise _dispatch_error(failure, workflow_id) from failure
+
+    async def _read(
+        self, tool: str, arguments: dict[str, Any], *, subject: str | None
+    ) -> dict[str, Any]:
+        started = time.monotonic()
+        outcome = "error"
+        try:
+            row = await self._read_with_retries(tool, arguments, subject)
+            outcome = "ok"
+            return row
+        except MarketCoreError as exc:
+            outcome = type(exc).__name__
+            raise
+        finally:
+            _log_call(tool, subject, started, outcome)
+
+    async def _read_with_retries(
+        self, tool: str, arguments: dict[str, Any], subject: str | None
+    ) -> dict[str, Any]:
+        for delay in [*self._backoff, None]:
+            try:
+                return await self._call_once(tool, arguments, subject)
+            except CallFailed as failure:
+                if delay is None or failure.kind not in _RETRYABLE:
+                    raise _unavailable(failure, tool, subject) from failure
+            await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _call_once(
+        self, tool: str, arguments: dict[str, Any], subject: str | None
+    ) -> dict[str, Any]:
+        """One call, its answer unwrapped; `CallFailed` is left for the caller to judge."""
+        try:
+            result = await self._session.call_tool(tool, arguments)
+        except MCPError as exc:
+            raise MarketCoreToolError(
+                f"MarketCore refused {tool}: {exc.message}", tool=tool, subject=subject
+            ) from exc
+        except (RuntimeError, ValidationError) as exc:
+            # The SDK checks results against the tool's declared output schema.
+            raise MarketCoreBadResponse(
+                f"MarketCore's answer to {tool} is malformed: {exc}", tool=tool, subject=subject
+            ) from exc
+
+        if result.is_error:
+            message = _error_text(result, tool) or f"MarketCore reported an error in {tool}"
+            raise MarketCoreToolError(message, tool=tool, subject=subject)
+        return _structured(result, tool, subject)
+
+
+def _structured(result: CallToolResult, tool: str, subject: str | None) -> dict[str, Any]:
+    row: object = result.structured_content
+    if row is None:
+        row = _json_text(result)
+    if isinstance(row, dict):
+        return row
+    raise MarketCoreBadResponse(
+        f"MarketCore's answer to {tool} carries no structured row", tool=tool, subject=subject
+    )
+
+
+def _json_text(result: CallToolResult) -> object:
+    # Older servers put the row only in a JSON text block.
+    texts = [block.text for block in result.content if isinstance(block, TextContent)]
+    if len(texts) != 1:
+        return None
+    try:
+        return json.loads(texts[0])
+    except ValueError:
+        return None
+
+
+def _parse(
+    model: type[_Row],
+    row: dict[str, Any],
+    tool: str,
+    subject: str | None,
+    *,
+    may_have_run: bool = False,
+) -> _Row:
+    try:
+        return model.model_validate(row)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'row'}: {error['msg']}"
+            for error in exc.errors()[:5]
+        )
+        about = f" for {subject!r}" if subject is not None else ""
+        message = f"MarketCore's answer to {tool}{about} is not a valid {model.__name__}"
+        message += f" ({problems})"
+        if may_have_run:
+            message += "; the run may have started"
+        raise MarketCoreBadResponse(message, tool=tool, subject=subject) from exc
+
+
+def _error_text(result: CallToolResult, tool: str) -> str:
+    text = "\n".join(block.text for block in result.content if isinstance(block, TextContent))
+    # Servers built on the MCP SDK prefix every tool error with this boilerplate.
+    return text.removeprefix(f"Error executing tool {tool}: ").strip()
+
+
+def _unavailable(failure: CallFailed, tool: str, subject: str | None) -> MarketCoreUnavailable:
+    if failure.kind is Failure.AUTH_REFUSED:
+        message = (
+            f"MarketCore refused the bot's API token ({failure.detail}): check MARKETCORE_API_TOKEN"
+        )
+    else:
+        message = f"MarketCore {failure.kind.value} during {tool} ({failure.detail})"
+    return MarketCoreUnavailable(message, tool=tool, subject=subject)
+
+
+def _dispatch_error(failure: CallFailed, workflow_id: str) -> MarketCoreError:
+    if not failure.maybe_processed:
+        return _unavailable(failure, "run_workflow", workflow_id)
+    return DispatchOutcomeUnknown(
+        f"MarketCore {failure.kind.value} after run_workflow was sent ({failure.detail}): "
+        "the run may or may not have started",
+        tool="run_workflow",
+        subject=workflow_id,
+    )
+
+
+def _log_call(tool: str, subject: str | None, started: float, outcome: str) -> None:
+    duration_ms = (time.monotonic() - started) * 1000
+    logger.info(
+        "marketcore %s id=%s outcome=%s duration_ms=%.0f", tool, subject, outcome, duration_ms
+    )

@@ -1,0 +1,127 @@
+"""Run → status message: the one channel message that follows a run from dispatch to its end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    LinkButtonElement,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.models import RunStatus, TrackedRun
+from bot.text import escape_mrkdwn, is_web_url, shorten, workflow_url
+
+# A section holds at most 10 fields; past that the summary names how many were left out.
+_MAX_SUMMARY_FIELDS = 10
+_FIELD_CHARS = 2000
+
+_HEADLINES: dict[RunStatus, tuple[str, str]] = {
+    RunStatus.PENDING: (":hourglass_flowing_sand:", "pending: accepted, waiting to start"),
+    RunStatus.RUNNING: (":arrows_counterclockwise:", "running"),
+    RunStatus.SUCCEEDED: (":white_check_mark:", "succeeded"),
+    RunStatus.FAILED: (":x:", "failed"),
+    RunStatus.SKIPPED: (":fast_forward:", "skipped: the runner decided no work was needed"),
+}
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """A message ready for `chat.postMessage` / `chat.update`: fallback text and blocks."""
+
+    text: str
+    blocks: list[Block]
+
+
+def build_status_message(run: TrackedRun, *, note: str | None = None) -> SlackMessage:
+    """The status message for `run` in its current state.
+
+    `note` is a line of the bot's own mrkdwn shown on top (never text from a person).
+    """
+    blocks: list[Block] = []
+    if note:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
+
+    blocks.append(_headline(run))
+    if run.status is RunStatus.FAILED:
+        blocks.append(_failure_reason(run.error_reason))
+    blocks.extend(_inputs_summary(run.inputs_summary))
+    blocks.append(_footer(run))
+
+    status_word = run.status.value
+    text = f"{run.workflow_name}: {status_word}"
+    return SlackMessage(text=shorten(text, 300), blocks=blocks)
+
+
+def build_fallback_note(channel_id: str) -> str:
+    """Why a status message arrived as a direct message instead of in the channel."""
+    return (
+        f"I couldn't post in <#{channel_id}> (I'm not a member there), "
+        "so here is your run's status."
+    )
+
+
+def _headline(run: TrackedRun) -> SectionBlock:
+    emoji, words = _HEADLINES[run.status]
+    name = escape_mrkdwn(shorten(run.workflow_name, 200))
+    text = f"{emoji} <@{run.requester_id}> started *{name}*: *{words}*"
+
+    accessory = None
+    if is_web_url(run.link_url):
+        accessory = LinkButtonElement(text="Open run", url=run.link_url, action_id="open_run")
+    return SectionBlock(text=MarkdownTextObject(text=text), accessory=accessory)
+
+
+def _failure_reason(reason: str | None) -> SectionBlock:
+    # MarketCore's reason is shown exactly as given: plain text, so nothing in it is
+    # interpreted as formatting, mentions or links.
+    shown = reason.strip() if reason and reason.strip() else "MarketCore gave no reason."
+    return SectionBlock(text=PlainTextObject(text=shorten(shown, 3000), emoji=False))
+
+
+def _inputs_summary(summary: tuple[tuple[str, str], ...]) -> list[Block]:
+    if not summary:
+        return []
+
+    fields = [
+        MarkdownTextObject(
+            text=shorten(f"*{escape_mrkdwn(label)}*\n{escape_mrkdwn(value)}", _FIELD_CHARS)
+        )
+        for label, value in summary[:_MAX_SUMMARY_FIELDS]
+    ]
+    blocks: list[Block] = [SectionBlock(fields=fields)]
+
+    hidden = len(summary) - _MAX_SUMMARY_FIELDS
+    if hidden > 0:
+        more = f"…and {hidden} more input{'s' if hidden > 1 else ''}"
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
+    return blocks
+
+
+def _summary_field(label: str, value: str) -> str:
+    return shorten(f"*{escape_mrkdwn(label)}*\n{escape_mrkdwn(value)}", _FIELD_CHARS)
+
+
+def _footer(run: TrackedRun) -> ContextBlock:
+    parts = [f"Run `{escape_mrkdwn(shorten(run.run_id, 80))}`"]
+    if run.ended_at is not None and run.status.is_final:
+        parts.append(f"took {format_duration(run.ended_at - run.dispatched_at)}")
+    if not is_web_url(run.link_url):
+        parts.append(f"<{workflow_url(run.workflow_id)}|workflow in MarketCore>")
+    return ContextBlock(elements=[MarkdownTextObject(text=" · ".join(parts))])
+
+
+def format_duration(seconds: float) -> str:
+    """A short human duration: `45s`, `3m 05s`, `2h 10m`."""
+    total = max(0, round(seconds))
+    if total < 60:
+        return f"{total}s"
+    minutes, secs = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes}m {secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m"

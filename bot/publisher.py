@@ -1,0 +1,138 @@
+"""Posts and edits status messages in Slack, falling back to the requester when needed."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.messages import SlackMessage, build_fallback_note, build_status_message
+from bot.models import TrackedRun
+
+logger = logging.getLogger(__name__)
+
+# Errors meaning "the bot may not post here": tell the requester directly instead.
+_CANNOT_POST = frozenset(
+    {"not_in_channel", "channel_not_found", "is_archived", "restricted_action", "cannot_dm_bot"}
+)
+
+
+class StatusNotSaved(Exception):
+    """A status message could not be edited yet (no `ts` recorded); try again later."""
+
+
+class SlackPublisher:
+    """The Slack side of a run's life: one status message, posted once, then edited."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+
+    async def post(self, run: TrackedRun) -> tuple[str, str] | None:
+        """Post the status message; returns where it went as `(channel, ts)`, or None."""
+        message = build_status_message(run)
+        try:
+            return await self._post(run.channel_id, message, run_id=run.run_id)
+        except SlackApiError as error:
+            if _error_code(error) not in _CANNOT_POST:
+                raise
+            logger.info(
+                "cannot post in %s (%s); telling requester", run.channel_id, _error_code(error)
+            )
+
+        note = build_fallback_note(run.channel_id)
+        direct = await self._open_direct_channel(run.requester_id)
+        if direct is not None:
+            return await self._post(direct, build_status_message(run, note=note), run_id=run.run_id)
+        await self.reply(run.response_url, build_status_message(run, note=note))
+        return None
+
+    async def update(self, run: TrackedRun) -> None:
+        """Edit the run's status message to show its current state."""
+        if run.message_channel is None or run.message_ts is None:
+            raise StatusNotSaved(f"run {run.run_id} has no status message yet")
+
+        message = build_status_message(run)
+        started = time.monotonic()
+        try:
+            await self._client.chat_update(
+                channel=run.message_channel,
+                ts=run.message_ts,
+                text=message.text,
+                blocks=message.blocks,
+            )
+        except SlackApiError as error:
+            if _error_code(error) != "message_not_found":
+                raise
+            # Someone deleted the message: there is nothing left to keep truthful.
+            logger.warning("status message of run %s was deleted; not reposting", run.run_id)
+            return
+        logger.info(
+            "updated status of run %s to %s in %.0f ms",
+            run.run_id,
+            run.status.value,
+            (time.monotonic() - started) * 1000,
+        )
+
+    async def tell(
+        self, *, channel_id: str, user_id: str, response_url: str | None, text: str
+    ) -> None:
+        """A note only the requester sees: ephemeral, else via the response URL, else a DM."""
+        try:
+            await self._client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
+            return
+        except SlackApiError as error:
+            logger.info("ephemeral note failed in %s (%s)", channel_id, _error_code(error))
+
+        if await self.reply(response_url, SlackMessage(text=text, blocks=[])):
+            return
+        direct = await self._open_direct_channel(user_id)
+        if direct is not None:
+            await self._client.chat_postMessage(channel=direct, text=text)
+
+    async def reply(self, response_url: str | None, message: SlackMessage) -> bool:
+        """Answer through a slash command's response URL; False when that did not work."""
+        if not response_url:
+            return False
+        webhook = AsyncWebhookClient(response_url)
+        try:
+            response = await webhook.send(
+                text=message.text, blocks=message.blocks or None, response_type="ephemeral"
+            )
+        except (OSError, aiohttp.ClientError, TimeoutError):
+            # The response URL is a last resort; its failure is only logged (never the URL).
+            logger.warning("answer through the response URL failed", exc_info=True)
+            return False
+        return response.status_code < 300
+
+    async def _post(self, channel: str, message: SlackMessage, *, run_id: str) -> tuple[str, str]:
+        started = time.monotonic()
+        response = await self._client.chat_postMessage(
+            channel=channel, text=message.text, blocks=message.blocks
+        )
+        ts = str(response["ts"])
+        posted_in = str(response.get("channel") or channel)
+        logger.info(
+            "posted status of run %s in %s in %.0f ms",
+            run_id,
+            posted_in,
+            (time.monotonic() - started) * 1000,
+        )
+        return posted_in, ts
+
+    async def _open_direct_channel(self, user_id: str) -> str | None:
+        try:
+            response = await self._client.conversations_open(users=user_id)
+        except SlackApiError as error:
+            logger.warning("cannot open a DM with %s (%s)", user_id, _error_code(error))
+            return None
+        channel = response.get("channel") or {}
+        channel_id = channel.get("id") if isinstance(channel, dict) else None
+        return channel_id if isinstance(channel_id, str) else None
+
+
+def _error_code(error: SlackApiError) -> str:
+    return str(error.response.get("error", "unknown_error"))

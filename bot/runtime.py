@@ -1,0 +1,80 @@
+"""Builds the long-lived services from settings, and starts and stops them in order."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Settings
+from bot.dispatch import Dispatcher
+from bot.marketcore import MarketCore
+from bot.publisher import SlackPublisher
+from bot.services import Services
+from bot.store import Store
+from bot.tracker import RunTracker
+
+logger = logging.getLogger(__name__)
+
+
+def build_slack_client(settings: Settings) -> AsyncWebClient:
+    """A Web API client on `SLACK_API_URL` that waits out 429s instead of failing."""
+    token = settings.SLACK_BOT_TOKEN.get_secret_value() if settings.SLACK_BOT_TOKEN else None
+    return AsyncWebClient(
+        token=token,
+        base_url=settings.SLACK_API_URL,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+
+
+class Runtime:
+    """Owns the store, the MarketCore session and the tracker for one process."""
+
+    def __init__(self, settings: Settings, *, first_poll: float = 2.0) -> None:
+        self._settings = settings
+        self._first_poll = first_poll
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        """The started services; only valid between `start()` and `stop()`."""
+        if self._services is None:
+            raise RuntimeError("the runtime has not been started")
+        return self._services
+
+    async def start(self) -> Services:
+        """Open the store, connect MarketCore, resume tracking; returns the services."""
+        settings = self._settings
+        store = await Store.open(settings.database_path)
+        marketcore = MarketCore(settings.MARKETCORE_MCP_URL, token=settings.MARKETCORE_API_TOKEN)
+        await marketcore.start()
+
+        slack = build_slack_client(settings)
+        publisher = SlackPublisher(slack)
+        tracker = RunTracker(store, marketcore, publisher, first_poll=self._first_poll)
+        dispatcher = Dispatcher(
+            marketcore, store, publisher, on_tracked=tracker.wake, first_poll=self._first_poll
+        )
+        self._services = Services(
+            slack=slack, marketcore=marketcore, store=store,
+            publisher=publisher, dispatcher=dispatcher, tracker=tracker,
+        )
+        await tracker.start()
+        logger.info("workflow-bot ready (MarketCore at %s)", settings.MARKETCORE_MCP_URL)
+        return self._services
+
+    async def stop(self) -> None:
+        """Stop tracking, then close MarketCore and the store."""
+        if self._services is None:
+            return
+        services, self._services = self._services, None
+        await services.tracker.stop()
+        await services.marketcore.aclose()
+        await services.store.close()

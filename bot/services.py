@@ -1,0 +1,25 @@
+"""The long-lived parts every handler uses, built once by the app factory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.dispatch import Dispatcher
+from bot.marketcore import MarketCore
+from bot.publisher import SlackPublisher
+from bot.store import Store
+from bot.tracker import RunTracker
+
+
+@dataclass(frozen=True)
+class Services:
+    """Clients and state, injected into handlers so tests can run them against stand-ins."""
+
+    slack: AsyncWebClient
+    marketcore: MarketCore
+    store: Store
+    publisher: SlackPublisher
+    dispatcher: Dispatcher
+    tracker: RunTracker

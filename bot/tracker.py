@@ -1,0 +1,282 @@
+"""Watches dispatched runs until they end, then edits their status message to say how.
+
+One loop reads due runs from the store by due time and polls a bounded number at once;
+no task or timer exists per run, so the cost stays flat as runs grow into the thousands.
+Everything the loop needs to resume is in the store: a restart picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from bot.errors import MarketCoreError
+from bot.models import WorkflowRun
+from bot.store import Store, TrackedRun
+
+logger = logging.getLogger(__name__)
+
+_GROWTH = 1.5  # each poll waits this much longer than the one before
+_JITTER = 0.1  # ±10 %, so runs dispatched together do not stay in lockstep
+_MAX_EXPONENT = 64  # 1.5 ** 64 is far past any interval cap, and far from float overflow
+_RETRY_SECONDS = 5.0  # a failed edit is retried sooner than the next poll would be
+_IDLE_CHECK_SECONDS = 1.0  # the loop re-reads the store at least this often
+_STOP_GRACE_SECONDS = 5.0  # how long stop() lets polls in flight finish before cancelling
+
+
+class RunSource(Protocol):
+    """Where a run's latest row comes from (MarketCore's `get_workflow_run`)."""
+
+    async def get_workflow_run(self, run_id: str) -> WorkflowRun:
+        """The run's latest row; raises `MarketCoreError` when MarketCore cannot answer."""
+        ...
+
+
+class StatusNotifier(Protocol):
+    """Posts and edits a run's status message (Slack)."""
+
+    async def post(self, run: TrackedRun) -> tuple[str, str] | None:
+        """Post the status message; (channel, ts) where it went, or None if nowhere."""
+        ...
+
+    async def update(self, run: TrackedRun) -> None:
+        """Edit the message at run.message_channel/message_ts to show run.status.
+
+        Raise only for failures worth retrying: the tracker retries until it succeeds.
+        """
+        ...
+
+
+class RunTracker:
+    """Polls dispatched runs with backoff and edits each status message once the run ends."""
+
+    def __init__(
+        self,
+        store: Store,
+        source: RunSource,
+        notifier: StatusNotifier,
+        *,
+        max_in_flight: int = 8,
+        first_poll: float = 2.0,
+        max_poll_interval: float = 60.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if max_in_flight < 1:
+            raise ValueError("max_in_flight must be at least 1")
+        self._store = store
+        self._source = source
+        self._notifier = notifier
+        self._max_in_flight = max_in_flight
+        self._first_poll = first_poll
+        self._max_poll_interval = max_poll_interval
+        self._retry_delay = min(_RETRY_SECONDS, max_poll_interval)
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self._loop_task: asyncio.Task[None] | None = None
+        self._in_flight: dict[str, asyncio.Task[None]] = {}
+
+    async def start(self) -> None:
+        """Post the messages a previous process never saved, then start the polling loop."""
+        if self._loop_task is not None:
+            raise RuntimeError("RunTracker is already started")
+
+        await self._post_unposted()
+        self._loop_task = asyncio.create_task(self._schedule_forever(), name="run-tracker")
+
+    async def stop(self) -> None:
+        """Stop the loop; polls in flight get a moment to finish, then are cancelled."""
+        loop_task, self._loop_task = self._loop_task, None
+        if loop_task is not None:
+            loop_task.cancel()
+            await asyncio.wait([loop_task])
+
+        in_flight = list(self._in_flight.values())
+        if in_flight:
+            _, unfinished = await asyncio.wait(in_flight, timeout=_STOP_GRACE_SECONDS)
+            for task in unfinished:
+                task.cancel()
+            if unfinished:
+                await asyncio.wait(unfinished)
+
+    def wake(self) -> None:
+        """A run was added or posted: look at due times again now."""
+        self._wake.set()
+
+    # The loop.
+
+    async def _schedule_forever(self) -> None:
+        while True:
+            try:
+                await self._start_due_runs()
+                timeout = await self._time_to_next_check()
+            except Exception:
+                logger.exception("Run tracker could not read due runs; trying again shortly")
+                timeout = _IDLE_CHECK_SECONDS
+
+            try:
+                async with asyncio.timeout(timeout):
+                    await self._wake.wait()
+            except TimeoutError:
+                pass
+
+    async def _start_due_runs(self) -> None:
+        # Cleared before reading, so a wake that arrives during the read is not lost.
+        self._wake.clear()
+        free = self._max_in_flight - len(self._in_flight)
+        if free <= 0:
+            return
+
+        # Runs being polled are still due in the store: ask for enough to fill every free slot.
+        due = await self._store.due_runs(self._clock(), free + len(self._in_flight))
+        for run in due:
+            if free == 0:
+                break
+            if run.run_id not in self._in_flight:
+                self._spawn(run.run_id)
+                free -= 1
+
+    async def _time_to_next_check(self) -> float:
+        if len(self._in_flight) >= self._max_in_flight:
+            return _IDLE_CHECK_SECONDS  # a poll that finishes wakes the loop
+
+        next_due = await self._store.next_due_at()
+        if next_due is None:
+            return _IDLE_CHECK_SECONDS
+        # A due time already past belongs to a run in flight; its end wakes the loop.
+        wait = next_due - self._clock()
+        return _IDLE_CHECK_SECONDS if wait <= 0 else min(wait, _IDLE_CHECK_SECONDS)
+
+    def _spawn(self, run_id: str) -> None:
+        task = asyncio.create_task(self._work_on(run_id), name=f"run-tracker:{run_id}")
+        self._in_flight[run_id] = task
+        task.add_done_callback(lambda _: self._finished(run_id))
+
+    def _finished(self, run_id: str) -> None:
+        self._in_flight.pop(run_id, None)
+        self._wake.set()
+
+    # One run's work.
+
+    async def _work_on(self, run_id: str) -> None:
+        run = None
+        try:
+            # The loop's snapshot may predate this run's last poll: act only if still due.
+            run = await self._store.get_run(run_id)
+            if run is None or run.final_edit_done or run.next_poll_at > self._clock():
+                return
+            if run.status.is_final:
+                await self._edit_final(run)
+            else:
+                await self._poll(run)
+        except Exception:
+            logger.exception("Run tracker failed on run %s; trying again later", run_id)
+            await self._retry_later(run_id, polls=0 if run is None else run.polls)
+
+    async def _poll(self, run: TrackedRun) -> None:
+        try:
+            latest = await self._source.get_workflow_run(run.run_id)
+        except MarketCoreError as exc:
+            logger.warning(
+                "Could not poll run %s (%s: %s); polling again later",
+                run.run_id,
+                type(exc).__name__,
+                exc,
+            )
+            await self._reschedule(run)
+            return
+
+        if (latest.status, latest.error_reason, latest.link_url) != (
+            run.status,
+            run.error_reason,
+            run.link_url,
+        ):
+            run = await self._store.record_status(run.run_id, latest, now=self._clock())
+
+        if run.status.is_final:
+            await self._edit_final(run)
+        else:
+            await self._reschedule(run)
+
+    async def _edit_final(self, run: TrackedRun) -> None:
+        # Recorded final before the edit, marked done after it: a crash in between edits the
+        # same message again on restart, and never posts a second one.
+        try:
+            await self._notifier.update(run)
+        except Exception as exc:
+            logger.warning(
+                "Could not edit the status message of run %s (%s: %s); retrying in %.1f s",
+                run.run_id,
+                type(exc).__name__,
+                exc,
+                self._retry_delay,
+            )
+            await self._retry_later(run.run_id, polls=run.polls)
+            return
+
+        await self._store.mark_final_edit(run.run_id)
+        logger.info(
+            "Run %s %s: status message edited %.1f s after dispatch",
+            run.run_id,
+            run.status.value,
+            self._clock() - run.dispatched_at,
+        )
+
+    async def _reschedule(self, run: TrackedRun) -> None:
+        exponent = min(run.polls, _MAX_EXPONENT)
+        interval = self._first_poll * _GROWTH**exponent * random.uniform(1 - _JITTER, 1 + _JITTER)
+        await self._store.reschedule(
+            run.run_id,
+            next_poll_at=self._clock() + min(interval, self._max_poll_interval),
+            polls=run.polls + 1,
+        )
+
+    async def _retry_later(self, run_id: str, *, polls: int) -> None:
+        try:
+            await self._store.reschedule(
+                run_id, next_poll_at=self._clock() + self._retry_delay, polls=polls
+            )
+        except Exception:
+            logger.exception("Run tracker could not reschedule run %s", run_id)
+            # Hold this slot a moment, so a broken store does not become a busy loop.
+            await asyncio.sleep(self._retry_delay)
+
+    # Resuming after a restart.
+
+    async def _post_unposted(self) -> None:
+        for run in await self._store.unposted_runs():
+            try:
+                await self._post_resumed(run)
+            except Exception:
+                logger.exception("Could not post the status message of run %s", run.run_id)
+
+    async def _post_resumed(self, run: TrackedRun) -> None:
+        # The process stopped between saving the run and saving its message: post it now,
+        # showing the run as it is today rather than as it was at dispatch.
+        run = await self._refresh(run)
+        where = await self._notifier.post(run)
+        if where is None:
+            logger.warning("Status message of run %s could not be posted; giving up", run.run_id)
+            await self._store.mark_final_edit(run.run_id)
+            return
+
+        channel, ts = where
+        await self._store.set_message(run.run_id, channel, ts)
+        if run.status.is_final:
+            await self._store.mark_final_edit(run.run_id)
+        logger.info("Run %s %s: status message posted on resume", run.run_id, run.status.value)
+
+    async def _refresh(self, run: TrackedRun) -> TrackedRun:
+        if run.status.is_final:
+            return run
+        try:
+            latest = await self._source.get_workflow_run(run.run_id)
+        except MarketCoreError as exc:
+            logger.warning(
+                "Could not refresh run %s before posting (%s)", run.run_id, type(exc).__name__
+            )
+            return run
+        return await self._store.record_status(run.run_id, latest, now=self._clock())

@@ -1,0 +1,84 @@
+"""Form submission: parse, validate, answer within 3 s, then dispatch exactly once."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.dispatch import DispatchRequest
+from bot.errors import SchemaNotRenderable
+from bot.forms import parse_submission, prepare_schema, summarize_inputs, validate_inputs
+from bot.metadata import ModalMetadata
+from bot.modals import RUN_CALLBACK_ID, build_error_view
+from bot.models import FormContext
+from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+_EXPIRED = "This form has expired. Type /run-workflow again to start over."
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    """Attach the run form's submission listener."""
+
+    @app.view(RUN_CALLBACK_ID)
+    async def submit_run_form(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await handle_submission(services, ack, body, view)
+
+
+async def handle_submission(
+    services: Services, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
+) -> None:
+    """Answer with field errors, or close the modal and start the run."""
+    view_id = str(view.get("id", ""))
+    context = await services.store.load_form(view_id)
+    if context is None:
+        await ack(response_action="update", view=build_error_view(_EXPIRED))
+        return
+
+    try:
+        form = prepare_schema(context.schema)
+    except SchemaNotRenderable:
+        await ack(response_action="update", view=build_error_view(_EXPIRED))
+        return
+
+    state = (view.get("state") or {}).get("values") or {}
+    values, errors = parse_submission(form, state)
+    if not errors:
+        errors = validate_inputs(form, values)
+    if errors:
+        await ack(response_action="errors", errors=errors)
+        return
+
+    # One view, one run: a second submit or a retried request finds the key taken.
+    if not await services.store.claim_dispatch(view_id):
+        logger.info("view %s was already dispatched; ignoring the repeat", view_id)
+        await ack()
+        return
+    await ack()
+
+    request = _dispatch_request(context, view, body, values, summarize_inputs(form, values))
+    await services.dispatcher.dispatch(request)
+
+
+def _dispatch_request(
+    context: FormContext,
+    view: dict[str, Any],
+    body: dict[str, Any],
+    values: dict[str, Any],
+    summary: list[tuple[str, str]],
+) -> DispatchRequest:
+    # The submission itself has no channel: it travels in the modal's metadata.
+    metadata = ModalMetadata.decode(view.get("private_metadata"))
+    user = body.get("user") or {}
+    return DispatchRequest(
+        workflow_id=context.workflow_id,
+        workflow_name=context.workflow_name,
+        input_values=values,
+        inputs_summary=tuple(summary),
+        channel_id=metadata.channel_id if metadata else context.channel_id,
+        requester_id=str(user.get("id") or context.requester_id),
+        response_url=metadata.response_url if metadata else context.response_url,
+    )
