@@ -97,7 +97,9 @@ def _run_http(settings: Settings, host: str, port: int) -> None:
     from bot.server import create_asgi_app
 
     config = uvicorn.Config(
-        create_asgi_app(settings), host=host, port=port,
+        create_asgi_app(settings),
+        host=host,
+        port=port,
         log_level=logging.getLevelName(max(settings.log_level, logging.INFO)).lower(),
         access_log=False,
     )

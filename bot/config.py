@@ -92,7 +92,7 @@ class Settings(BaseSettings):
 def load_settings(mode: Mode, env_file: str | None = ".env") -> Settings:
     """Read and check the settings `mode` needs; raise `ConfigError` naming the first bad one."""
     try:
-        settings = Settings(_env_file=env_file)  # type: ignore[call-arg]
+        settings = Settings(_env_file=env_file)
     except ValidationError as error:
         first = error.errors()[0]
         name = ".".join(str(part) for part in first["loc"])

@@ -36,7 +36,10 @@ async def run_demo(settings: Settings, *, port: int, simulator_port: int) -> int
 
     bot_settings = settings.model_copy(update={"MARKETCORE_MCP_URL": simulator_url})
     config = uvicorn.Config(
-        create_asgi_app(bot_settings), host="127.0.0.1", port=port, log_level="info",
+        create_asgi_app(bot_settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="info",
         access_log=False,
     )
     print(f"Bot: http://127.0.0.1:{port}/slack/events (health: /healthz)")

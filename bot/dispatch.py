@@ -64,15 +64,21 @@ class Dispatcher:
         except MarketCoreError as error:
             logger.warning(
                 "dispatch of workflow %s for %s failed: %s",
-                request.workflow_id, request.requester_id, type(error).__name__,
+                request.workflow_id,
+                request.requester_id,
+                type(error).__name__,
             )
             await self._tell(request, _dispatch_error_text(request, error))
             return
 
         logger.info(
             "dispatched workflow %s for %s in %s: run %s is %s (%.0f ms)",
-            request.workflow_id, request.requester_id, request.channel_id,
-            run.id, run.status.value, (time.monotonic() - started) * 1000,
+            request.workflow_id,
+            request.requester_id,
+            request.channel_id,
+            run.id,
+            run.status.value,
+            (time.monotonic() - started) * 1000,
         )
         tracked = self._track(request, run)
         # Written before the post: a crash after this point still gets its message on resume.

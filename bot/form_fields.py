@@ -77,6 +77,13 @@ class Field:
         """Whether the field is an input block a person fills in (not a header or constant)."""
         return self.kind not in (Kind.OBJECT, Kind.CONST)
 
+    def choice_index(self, value: Any) -> int | None:
+        """The position of `value` among the field's choices, or None when it is not one."""
+        for index, choice in enumerate(self.choices):
+            if same_value(choice, value):
+                return index
+        return None
+
     @property
     def block_count(self) -> int:
         """How many blocks the field takes: a described object adds a context line."""
@@ -125,3 +132,10 @@ def block_id_for(path: Path) -> str:
         return pointer
     # A pointer always starts with "/", so a digest id can never collide with one.
     return "#" + hashlib.sha256(pointer.encode()).hexdigest()
+
+
+def same_value(left: Any, right: Any) -> bool:
+    """JSON equality: 1 == 1.0, but `true` is not 1 (Python says otherwise)."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return type(left) is type(right) and left == right
+    return bool(left == right)

@@ -84,9 +84,7 @@ def guard_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
     survey = _survey(schema)
     text = json.dumps(schema, ensure_ascii=False, default=dict)
     if len(text.encode()) > MAX_JSON_BYTES:
-        raise SchemaNotRenderable(
-            f"The inputs schema is larger than {MAX_JSON_BYTES // 1024} kB."
-        )
+        raise SchemaNotRenderable(f"The inputs schema is larger than {MAX_JSON_BYTES // 1024} kB.")
 
     plain: dict[str, Any] = json.loads(text)
     _check_against_metaschema(text, plain)
@@ -105,7 +103,7 @@ def _survey(schema: Mapping[str, Any]) -> _Survey:
         if survey.nodes > MAX_NODES:
             raise SchemaNotRenderable("The inputs schema is too large.")
         if len(pointer) > MAX_JSON_DEPTH:
-            raise SchemaNotRenderable(f"The inputs schema nests deeper than {MAX_JSON_DEPTH}.")
+            raise SchemaNotRenderable(f"The inputs schema nests deeper than {MAX_JSON_DEPTH} levels.")
         _check_json_value(value, pointer)
         if role is _Role.SCHEMA and isinstance(value, Mapping | bool):
             _note_schema(survey, value, pointer)
@@ -227,9 +225,7 @@ def _ref_target(ref: str, site: Pointer) -> Pointer:
         return ()
     if not fragment.startswith("/"):
         raise SchemaNotRenderable(f"The $ref “{shown}” at {_at(site)} uses a named anchor.")
-    return tuple(
-        token.replace("~1", "/").replace("~0", "~") for token in fragment[1:].split("/")
-    )
+    return tuple(token.replace("~1", "/").replace("~0", "~") for token in fragment[1:].split("/"))
 
 
 def _has_cycle(edges: list[list[int]]) -> bool:

@@ -32,10 +32,8 @@ def humanize(name: str) -> str:
 
 def number_text(number: float) -> str:
     """A number as people write it: 10 rather than 10.0, 2.5 as is."""
-    if isinstance(number, float) and math.isfinite(number) and number.is_integer():
-        if abs(number) < 1e15:
-            return str(int(number))
-    return str(number)
+    whole = isinstance(number, float) and math.isfinite(number) and number.is_integer()
+    return str(int(number)) if whole and abs(number) < 1e15 else str(number)
 
 
 def value_text(value: Any) -> str:

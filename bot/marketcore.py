@@ -19,7 +19,7 @@ from bot.errors import (
     MarketCoreToolError,
     MarketCoreUnavailable,
 )
-from bot.mcp_session import CallFailed, Failure, McpSession
+from bot.mcp_session import CallFailed, Failure, MalformedAnswer, McpSession
 from bot.models import Workflow, WorkflowPage, WorkflowRun
 
 logger = logging.getLogger(__name__)
@@ -61,38 +61,29 @@ class MarketCore:
     async def list_workflows(
         self, query: str | None = None, *, limit: int | None = None, cursor: str | None = None
     ) -> WorkflowPage:
-        """One page of workflows, optionally filtered by a name query."""
+        """One page of workflows, optionally only those whose name contains `query`."""
         arguments = {"query": query, "limit": limit, "cursor": cursor}
         arguments = {key: value for key, value in arguments.items() if value is not None}
-        row = await self._read("list_workflows", arguments, subject=query)
-        return _parse(WorkflowPage, row, "list_workflows", query)
+        return await self._read(WorkflowPage, "list_workflows", arguments, query)
 
     async def get_workflow(self, workflow_id: str) -> Workflow:
         """A workflow with its declared inputs schema."""
-        row = await self._read("get_workflow", {"workflow_id": workflow_id}, subject=workflow_id)
-        return _parse(Workflow, row, "get_workflow", workflow_id)
+        arguments = {"workflow_id": workflow_id}
+        return await self._read(Workflow, "get_workflow", arguments, workflow_id)
 
     async def get_workflow_run(self, run_id: str) -> WorkflowRun:
         """A run's current row."""
-        row = await self._read("get_workflow_run", {"run_id": run_id}, subject=run_id)
-        return _parse(WorkflowRun, row, "get_workflow_run", run_id)
+        return await self._read(WorkflowRun, "get_workflow_run", {"run_id": run_id}, run_id)
 
     async def run_workflow(self, workflow_id: str, input_values: dict[str, Any]) -> WorkflowRun:
-        """Dispatch one run; raises `DispatchOutcomeUnknown` when the answer was lost."""
+        """Dispatch one run; raises `DispatchOutcomeUnknown` when its answer was lost."""
         tool = "run_workflow"
         arguments = {"workflow_id": workflow_id, "input_values": input_values}
-        started = time.monotonic()
-        outcome = "error"
-        try:
+        with _CallLog(tool, workflow_id) as log:
             row = await self._dispatch(arguments, workflow_id)
             run = _parse(WorkflowRun, row, tool, workflow_id, may_have_run=True)
-            outcome = f"ok {run.status}"
+            log.outcome = f"ok {run.status}"
             return run
-        except MarketCoreError as exc:
-            outcome = type(exc).__name__
-            raise
-        finally:
-            _log_call(tool, workflow_id, started, outcome)
 
     async def _dispatch(self, arguments: dict[str, Any], workflow_id: str) -> dict[str, Any]:
         tool = "run_workflow"
@@ -108,19 +99,13 @@ class MarketCore:
             raise _dispatch_error(failure, workflow_id) from failure
 
     async def _read(
-        self, tool: str, arguments: dict[str, Any], *, subject: str | None
-    ) -> dict[str, Any]:
-        started = time.monotonic()
-        outcome = "error"
-        try:
+        self, model: type[_Row], tool: str, arguments: dict[str, Any], subject: str | None
+    ) -> _Row:
+        with _CallLog(tool, subject) as log:
             row = await self._read_with_retries(tool, arguments, subject)
-            outcome = "ok"
-            return row
-        except MarketCoreError as exc:
-            outcome = type(exc).__name__
-            raise
-        finally:
-            _log_call(tool, subject, started, outcome)
+            parsed = _parse(model, row, tool, subject)
+            log.outcome = "ok"
+            return parsed
 
     async def _read_with_retries(
         self, tool: str, arguments: dict[str, Any], subject: str | None
@@ -144,8 +129,7 @@ class MarketCore:
             raise MarketCoreToolError(
                 f"MarketCore refused {tool}: {exc.message}", tool=tool, subject=subject
             ) from exc
-        except (RuntimeError, ValidationError) as exc:
-            # The SDK checks results against the tool's declared output schema.
+        except MalformedAnswer as exc:
             raise MarketCoreBadResponse(
                 f"MarketCore's answer to {tool} is malformed: {exc}", tool=tool, subject=subject
             ) from exc
@@ -228,8 +212,28 @@ def _dispatch_error(failure: CallFailed, workflow_id: str) -> MarketCoreError:
     )
 
 
-def _log_call(tool: str, subject: str | None, started: float, outcome: str) -> None:
-    duration_ms = (time.monotonic() - started) * 1000
-    logger.info(
-        "marketcore %s id=%s outcome=%s duration_ms=%.0f", tool, subject, outcome, duration_ms
-    )
+class _CallLog:
+    """Logs one INFO line when a call ends: tool, id, outcome and duration, no values."""
+
+    def __init__(self, tool: str, subject: str | None) -> None:
+        self.tool = tool
+        self.subject = subject
+        self.outcome = "error"
+
+    def __enter__(self) -> _CallLog:
+        self._started = time.monotonic()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> None:
+        if exc is not None:
+            self.outcome = type(exc).__name__
+        duration_ms = (time.monotonic() - self._started) * 1000
+        logger.info(
+            "marketcore %s id=%s outcome=%s duration_ms=%.0f",
+            self.tool,
+            self.subject,
+            self.outcome,
+            duration_ms,
+        )

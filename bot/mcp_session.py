@@ -29,7 +29,7 @@ from mcp_types import (
     CallToolResult,
     Implementation,
 )
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ class Failure(Enum):
     SERVER_ERROR = "answered with an HTTP error"
     TIMED_OUT = "did not answer in time"
     AUTH_REFUSED = "refused the MarketCore token"
+    CLOSED = "client is closed"
 
 
 class CallFailed(Exception):
@@ -58,6 +59,10 @@ class CallFailed(Exception):
         self.kind = kind
         self.detail = detail
         self.maybe_processed = maybe_processed
+
+
+class MalformedAnswer(Exception):
+    """MarketCore answered, but not with a well-formed tool result."""
 
 
 @dataclass
@@ -124,6 +129,8 @@ class McpSession:
 
     async def start(self) -> None:
         """Start the owner task and begin connecting in the background."""
+        if self._owner is not None:
+            return
         # A fresh context, so the owner never inherits a caller's exchange.
         self._owner = asyncio.create_task(
             self._own(), name="marketcore-session", context=contextvars.Context()
@@ -143,9 +150,17 @@ class McpSession:
             self._owner.cancel()
             with suppress(asyncio.CancelledError):
                 await self._owner
+        if self._attempt is not None and not self._attempt.done():
+            self._attempt.set_exception(
+                CallFailed(Failure.CLOSED, "closed while connecting", maybe_processed=False)
+            )
 
     async def call_tool(self, name: str, arguments: dict[str, Any]) -> CallToolResult:
-        """Call one tool; raises `CallFailed` when MarketCore gave no answer."""
+        """Call one tool.
+
+        Raises `CallFailed` when MarketCore gave no answer, `MalformedAnswer` when its
+        answer is not a valid result, and `MCPError` when it answered with an error.
+        """
         client = await self._session()
         exchange = _Exchange()
         reset_token = _current_exchange.set(exchange)
@@ -153,12 +168,20 @@ class McpSession:
             return await client.call_tool(name, arguments, read_timeout_seconds=self._call_timeout)
         except MCPError as exc:
             raise self._call_failure(client, exc, exchange) from exc
+        except (RuntimeError, ValidationError) as exc:
+            if exchange.sent:
+                # The SDK checks every answer against the protocol and the tool's output schema.
+                raise MalformedAnswer(str(exc)) from exc
+            # The session was closed between handing it out and using it.
+            raise CallFailed(Failure.SESSION_LOST, "session closed", maybe_processed=False) from exc
         finally:
             _current_exchange.reset(reset_token)
 
     async def _session(self) -> Client:
+        if self._owner is None:
+            raise RuntimeError("call start() before calling MarketCore tools")
         if self._closing:
-            raise CallFailed(Failure.UNREACHABLE, "the client is closed", maybe_processed=False)
+            raise CallFailed(Failure.CLOSED, "aclose() was called", maybe_processed=False)
         if self._client is not None:
             return self._client
 

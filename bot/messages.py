@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk.models.blocks import (
     Block,
@@ -34,7 +34,7 @@ class SlackMessage:
     """A message ready for `chat.postMessage` / `chat.update`: fallback text and blocks."""
 
     text: str
-    blocks: list[Block]
+    blocks: list[Block] = field(default_factory=list)
 
 
 def build_status_message(run: TrackedRun, *, note: str | None = None) -> SlackMessage:

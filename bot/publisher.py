@@ -87,7 +87,7 @@ class SlackPublisher:
         except SlackApiError as error:
             logger.info("ephemeral note failed in %s (%s)", channel_id, _error_code(error))
 
-        if await self.reply(response_url, SlackMessage(text=text, blocks=[])):
+        if await self.reply(response_url, SlackMessage(text=text)):
             return
         direct = await self._open_direct_channel(user_id)
         if direct is not None:

@@ -63,8 +63,12 @@ class Runtime:
             marketcore, store, publisher, on_tracked=tracker.wake, first_poll=self._first_poll
         )
         self._services = Services(
-            slack=slack, marketcore=marketcore, store=store,
-            publisher=publisher, dispatcher=dispatcher, tracker=tracker,
+            slack=slack,
+            marketcore=marketcore,
+            store=store,
+            publisher=publisher,
+            dispatcher=dispatcher,
+            tracker=tracker,
         )
         await tracker.start()
         logger.info("workflow-bot ready (MarketCore at %s)", settings.MARKETCORE_MCP_URL)

@@ -19,8 +19,9 @@ async def run_socket_mode(settings: Settings) -> None:
     app = create_app(settings, services, socket_mode=True)
     # The handler's web client is the app's, so SLACK_API_URL applies here too.
     handler = AsyncSocketModeHandler(app, settings.SLACK_APP_TOKEN.get_secret_value())
+    # Bolt's Socket Mode handler is not annotated; both calls are plain coroutines.
     try:
-        await handler.start_async()
+        await handler.start_async()  # type: ignore[no-untyped-call]
     finally:
-        await handler.close_async()
+        await handler.close_async()  # type: ignore[no-untyped-call]
         await runtime.stop()

@@ -59,8 +59,10 @@ async def show_picked_workflow(
     if new_hash is None:
         return
     form = await view_for_workflow_id(
-        services, workflow_id,
-        view_id=view_id, requester_id=str((body.get("user") or {}).get("id", "")),
+        services,
+        workflow_id,
+        view_id=view_id,
+        requester_id=str((body.get("user") or {}).get("id", "")),
         metadata=metadata,
     )
     await replace_view(services, view_id, new_hash, form)

@@ -48,7 +48,10 @@ async def open_workflow_modal(services: Services, command: dict[str, Any]) -> No
 
     view_id = str(opened["view"]["id"])
     view = await view_for_text(
-        services, text, view_id=view_id, requester_id=str(command.get("user_id", "")),
+        services,
+        text,
+        view_id=view_id,
+        requester_id=str(command.get("user_id", "")),
         metadata=metadata,
     )
     await replace_view(services, view_id, opened["view"].get("hash"), view)

@@ -7,7 +7,12 @@ import logging
 from slack_sdk.errors import SlackApiError, SlackObjectFormationError
 from slack_sdk.models.views import View
 
-from bot.errors import MarketCoreError, MarketCoreToolError, MarketCoreUnavailable, SchemaNotRenderable
+from bot.errors import (
+    MarketCoreError,
+    MarketCoreToolError,
+    MarketCoreUnavailable,
+    SchemaNotRenderable,
+)
 from bot.forms import prepare_schema
 from bot.metadata import ModalMetadata
 from bot.modals import (
@@ -35,8 +40,11 @@ async def view_for_text(
 
     if resolution.workflow is not None:
         return await view_for_workflow(
-            services, resolution.workflow,
-            view_id=view_id, requester_id=requester_id, metadata=metadata,
+            services,
+            resolution.workflow,
+            view_id=view_id,
+            requester_id=requester_id,
+            metadata=metadata,
         )
     if resolution.candidates:
         note = None

@@ -6,8 +6,14 @@ from bot.config import load_settings
 from bot.errors import ConfigError
 
 _NAMES = (
-    "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL",
-    "MARKETCORE_MCP_URL", "MARKETCORE_API_TOKEN", "DATABASE_URL", "LOG_LEVEL",
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_API_URL",
+    "MARKETCORE_MCP_URL",
+    "MARKETCORE_API_TOKEN",
+    "DATABASE_URL",
+    "LOG_LEVEL",
 )
 
 

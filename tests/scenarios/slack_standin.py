@@ -115,6 +115,7 @@ class SlackStandIn:
         self._dm_channels: dict[str, str] = {}  # user id → "D…"
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._serial = 0
+        self._message_serial = 0  # apart, so the first message's ts is always the same
         self._app: Starlette | None = None
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
@@ -397,8 +398,8 @@ class SlackStandIn:
             "bot_id": self.bot_id,
         }
 
-    def _postable_channel(self, channel: Any) -> str:
-        channel = str(channel or "")
+    def _postable_channel(self, requested: Any) -> str:
+        channel = str(requested or "")
         if not channel or channel in self.missing_channels:
             raise SlackRefusal("channel_not_found")
         if channel in self.not_member_channels:
@@ -458,7 +459,8 @@ class SlackStandIn:
         return self._serial
 
     def _next_ts(self) -> str:
-        micros = FIRST_TS + 100 * self._next_serial()
+        self._message_serial += 1
+        micros = FIRST_TS + 100 * self._message_serial
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
 

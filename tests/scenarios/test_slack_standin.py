@@ -335,7 +335,7 @@ async def test_response_url_records_what_is_posted(standin: SlackStandIn, slack_
         async with session.post(f"{slack_url}/response_url/unknown", json={}) as response:
             assert response.status == 404
 
-    assert standin.response_url_posts[0] == {"text": "No workflow named nightly"}
+    assert standin.response_url_posts == [{"text": "No workflow named nightly"}]
 
 
 async def test_wait_for_fails_describing_recent_calls(
@@ -450,9 +450,8 @@ async def test_signed_requests_reach_bolt_listeners(
         assert (await send(press))[0] == 200
 
         values = {"/region": {"value": {"type": "static_select", "selected_option": None}}}
-        assert (await send(slack_requests.view_submission(SECRET, view=view, values=values)))[
-            0
-        ] == 200
+        submission = slack_requests.view_submission(SECRET, view=view, values=values)
+        assert (await send(submission))[0] == 200
         await standin.wait_for(lambda: len(seen) == 4)
 
     assert seen["command"]["text"] == "nightly"

@@ -1,0 +1,26 @@
+"""The form layer: JSON Schema → Slack modal blocks, view state → typed input values,
+jsonschema errors → {block_id: message}. Pure functions, no I/O.
+
+The work is split by step into the `bot/form_*.py` modules; this is their public face.
+"""
+
+from __future__ import annotations
+
+from bot.form_blocks import build_form_blocks
+from bot.form_errors import validate_inputs
+from bot.form_fields import ACTION_ID, Field, FormSchema, Kind
+from bot.form_schema import prepare_schema
+from bot.form_summary import summarize_inputs
+from bot.form_values import parse_submission
+
+__all__ = [
+    "ACTION_ID",
+    "Field",
+    "FormSchema",
+    "Kind",
+    "build_form_blocks",
+    "parse_submission",
+    "prepare_schema",
+    "summarize_inputs",
+    "validate_inputs",
+]

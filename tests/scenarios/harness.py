@@ -1,0 +1,198 @@
+"""A whole world on loopback: stand-in Slack, the MarketCore simulator and the real bot."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from pydantic import SecretStr
+
+from bot.config import Settings
+from bot.modals import RUN_CALLBACK_ID
+from bot.server import create_asgi_app
+from bot.simulator import Simulator, SimulatorServer
+from tests.scenarios import slack_requests
+from tests.scenarios.slack_requests import SignedRequest
+from tests.scenarios.slack_standin import SlackCall, SlackStandIn, running_server
+
+SIGNING_SECRET = "scenario-signing-secret-8b1f"
+BOT_TOKEN = "xoxb-scenario-bot-token"
+CHANNEL = "C123"
+USER = "U123"
+
+
+def bot_settings(slack_url: str, marketcore_url: str, database: Path) -> Settings:
+    """Settings pointing the bot at the stand-ins, never at a `.env` file."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        SLACK_BOT_TOKEN=SecretStr(BOT_TOKEN),
+        SLACK_SIGNING_SECRET=SecretStr(SIGNING_SECRET),
+        SLACK_API_URL=f"{slack_url}/api/",
+        MARKETCORE_MCP_URL=marketcore_url,
+        DATABASE_URL=f"sqlite:///{database}",
+    )
+
+
+@dataclass
+class Response:
+    status: int
+    body: str
+    at: float
+
+
+@dataclass
+class World:
+    """What a scenario drives and inspects."""
+
+    slack: SlackStandIn
+    simulator: Simulator
+    slack_url: str
+    bot_url: str
+    http: aiohttp.ClientSession
+    commands_sent: list[float] = field(default_factory=list)
+
+    async def send(
+        self, request: SignedRequest, *, headers: dict[str, str] | None = None
+    ) -> Response:
+        """POST a request to the bot's `/slack/events`, as Slack would."""
+        async with self.http.post(
+            f"{self.bot_url}/slack/events",
+            data=request.body,
+            headers={**request.headers, **(headers or {})},
+        ) as response:
+            return Response(response.status, await response.text(), time.monotonic())
+
+    async def command(
+        self, text: str, *, channel_id: str = CHANNEL, user_id: str = USER
+    ) -> Response:
+        """Type `/run-workflow <text>` in `channel_id`."""
+        request = slack_requests.slash_command(
+            SIGNING_SECRET,
+            text=text,
+            user_id=user_id,
+            channel_id=channel_id,
+            trigger_id=self.slack.issue_trigger_id(),
+            response_url=self.slack.response_url(self.slack_url),
+        )
+        self.commands_sent.append(time.monotonic())
+        return await self.send(request)
+
+    async def submit(
+        self,
+        view: dict[str, Any],
+        values: dict[str, dict[str, dict[str, Any]]],
+        *,
+        user_id: str = USER,
+    ) -> Response:
+        """Submit `view` with `values` as its state."""
+        request = slack_requests.view_submission(
+            SIGNING_SECRET, view=view, values=values, user_id=user_id
+        )
+        return await self.send(request)
+
+    async def pick(self, view: dict[str, Any], workflow_id: str, name: str) -> Response:
+        """Choose a workflow in the picker."""
+        action = {
+            "type": "static_select",
+            "action_id": "workflow_picked",
+            "block_id": "workflow_picker",
+            "selected_option": {"text": {"type": "plain_text", "text": name}, "value": workflow_id},
+        }
+        request = slack_requests.block_actions(SIGNING_SECRET, view=view, action=action)
+        return await self.send(request)
+
+    async def wait_for_view(
+        self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 10.0
+    ) -> dict[str, Any]:
+        """The first current view matching `predicate`, waiting for it."""
+        found: list[dict[str, Any]] = []
+
+        def check() -> bool:
+            found[:] = [view for view in self.slack.views.values() if predicate(view)]
+            return bool(found)
+
+        await self.slack.wait_for(check, timeout=timeout)
+        return found[0]
+
+    async def wait_for_form(self, timeout: float = 10.0) -> dict[str, Any]:
+        """The run form (or confirmation) the bot showed."""
+        return await self.wait_for_view(
+            lambda view: view.get("callback_id") == RUN_CALLBACK_ID, timeout=timeout
+        )
+
+    def runs_dispatched(self) -> list[dict[str, Any]]:
+        """The arguments of every `run_workflow` MarketCore received."""
+        return [args for tool, args in self.simulator.calls if tool == "run_workflow"]
+
+    def posts(self) -> list[SlackCall]:
+        return self.slack.calls_to("chat.postMessage")
+
+    def updates(self) -> list[SlackCall]:
+        return self.slack.calls_to("chat.update")
+
+
+def block_ids(view: dict[str, Any]) -> list[str]:
+    return [str(block.get("block_id")) for block in view.get("blocks", [])]
+
+
+def message_text(call: SlackCall) -> str:
+    """Everything a person would read in a posted or edited message."""
+    return f"{call.args.get('text', '')} {call.args.get('blocks', '')}"
+
+
+async def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
+
+
+@contextlib.asynccontextmanager
+async def running_world(
+    database: Path,
+    *,
+    run_seconds: float = 1.0,
+    first_poll: float = 0.2,
+    extra_workflows: int = 0,
+) -> AsyncIterator[World]:
+    """Stand-in Slack, the simulator and the bot, each served by uvicorn on loopback."""
+    slack = SlackStandIn(token=BOT_TOKEN)
+    simulator = Simulator(run_seconds=run_seconds, extra_workflows=extra_workflows)
+    async with (
+        running_server(slack.asgi_app()) as slack_url,
+        SimulatorServer(simulator) as marketcore,
+    ):
+        settings = bot_settings(slack_url, marketcore.url, database)
+        app = create_asgi_app(settings, first_poll=first_poll)
+        async with running_server(app) as bot_url, aiohttp.ClientSession() as http:
+            yield World(slack, simulator, slack_url, bot_url, http)
+
+
+def element_of(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    """The input element of the block `block_id` in a stored view."""
+    for block in view.get("blocks", []):
+        if block.get("block_id") == block_id:
+            return dict(block["element"])
+    raise AssertionError(f"no block {block_id!r} in {block_ids(view)}")
+
+
+def chosen(view: dict[str, Any], block_id: str, *texts: str) -> dict[str, Any]:
+    """The state a person leaves by choosing the options labelled `texts`, as Slack sends it."""
+    element = element_of(view, block_id)
+    options = {option["text"]["text"]: option for option in element.get("options", [])}
+    picked = [options[text] for text in texts]
+    if element["type"] in ("checkboxes", "multi_static_select"):
+        return {"type": element["type"], "selected_options": picked}
+    return {"type": element["type"], "selected_option": picked[0]}
+
+
+def typed(view: dict[str, Any], block_id: str, value: str) -> dict[str, Any]:
+    """The state a text-like input (text, number, email, url) sends when `value` is typed."""
+    return {"type": element_of(view, block_id)["type"], "value": value}

@@ -1,0 +1,118 @@
+"""The bot killed with SIGKILL mid-run and started again: the message is still edited once."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+
+from bot.simulator import Simulator, SimulatorServer
+from tests.scenarios.harness import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    World,
+    chosen,
+    message_text,
+)
+from tests.scenarios.slack_standin import SlackStandIn, running_server
+
+ACTION = "value"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def bot_process(
+    port: int, slack_url: str, marketcore_url: str, database: Path
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`workflow-bot serve` as its own process, ready when `/healthz` answers 200."""
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": f"{slack_url}/api/",
+        "MARKETCORE_MCP_URL": marketcore_url,
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        env=env,
+        cwd=database.parent,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        await _wait_healthy(port)
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await process.wait()
+
+
+async def _wait_healthy(port: int) -> None:
+    async with aiohttp.ClientSession() as http:
+        for _ in range(300):
+            with contextlib.suppress(aiohttp.ClientError):
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status == 200:
+                        return
+            await asyncio.sleep(0.05)
+    raise AssertionError("the bot did not become healthy")
+
+
+async def test_a_run_survives_sigkill_and_its_message_is_edited_exactly_once(
+    tmp_path: Path,
+) -> None:
+    slack = SlackStandIn(token=BOT_TOKEN)
+    simulator = Simulator(run_seconds=4.0)
+    database = tmp_path / "bot.db"
+    port = free_port()
+    bot_url = f"http://127.0.0.1:{port}"
+
+    async with (
+        running_server(slack.asgi_app()) as slack_url,
+        SimulatorServer(simulator) as marketcore,
+        aiohttp.ClientSession() as http,
+    ):
+        world = World(slack, simulator, slack_url, bot_url, http)
+        async with bot_process(port, slack_url, marketcore.url, database) as process:
+            await world.command("Quarterly close checklist")
+            form = await world.wait_for_form()
+            await world.submit(form, {"/quarter": {ACTION: chosen(form, "/quarter", "2026-Q4")}})
+            await slack.wait_for(lambda: bool(world.posts()))
+            await asyncio.sleep(0.5)  # past the moment the message's ts is saved
+            process.send_signal(signal.SIGKILL)
+            await process.wait()
+
+        assert world.updates() == []
+        await asyncio.sleep(4.0)  # the run ends while the bot is down
+
+        async with bot_process(port, slack_url, marketcore.url, database):
+            await slack.wait_for(lambda: bool(world.updates()), timeout=15)
+            await asyncio.sleep(1.0)  # room for a duplicate to show up, if there were one
+
+        assert len(world.posts()) == 1
+        assert len(world.updates()) == 1
+        ((channel, ts),) = slack.messages
+        update = world.updates()[0]
+        assert (channel, update.args["channel"], update.args["ts"]) == ("C123", channel, ts)
+        assert "failed" in message_text(update)
