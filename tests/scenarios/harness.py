@@ -18,8 +18,9 @@ from bot.modals import RUN_CALLBACK_ID
 from bot.server import create_asgi_app
 from bot.simulator import Simulator, SimulatorServer
 from tests.scenarios import slack_requests
+from tests.scenarios.servers import running_server
 from tests.scenarios.slack_requests import SignedRequest
-from tests.scenarios.slack_standin import SlackCall, SlackStandIn, running_server
+from tests.scenarios.slack_standin import SlackCall, SlackStandIn
 
 SIGNING_SECRET = "scenario-signing-secret-8b1f"
 BOT_TOKEN = "xoxb-scenario-bot-token"

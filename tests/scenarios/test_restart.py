@@ -21,7 +21,8 @@ from tests.scenarios.harness import (
     chosen,
     message_text,
 )
-from tests.scenarios.slack_standin import SlackStandIn, running_server
+from tests.scenarios.servers import running_server
+from tests.scenarios.slack_standin import SlackStandIn
 
 ACTION = "value"
 

@@ -33,7 +33,8 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from tests.scenarios import slack_requests
-from tests.scenarios.slack_standin import SlackStandIn, running_server
+from tests.scenarios.servers import running_server
+from tests.scenarios.slack_standin import SlackStandIn
 
 SECRET = "signing-secret"
 
