@@ -17,7 +17,9 @@ logger = logging.getLogger(__name__)
 
 # Libraries that log request bodies at DEBUG (Bolt logs the whole body of a badly
 # signed request, the SDKs log payloads with people's inputs): never below INFO.
-_CHATTY_LIBRARIES = ("slack_bolt", "slack_sdk", "mcp", "httpx2", "httpcore2", "httpx", "aiohttp")
+_CHATTY_LIBRARIES = ("slack_bolt", "slack_sdk", "mcp", "aiohttp")
+# HTTP clients log every request at INFO; the MarketCore client logs one line per call.
+_HTTP_CLIENTS = ("httpx2", "httpcore2", "httpx", "httpcore")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -113,6 +115,8 @@ def _configure_logging(settings: Settings) -> None:
     )
     for name in _CHATTY_LIBRARIES:
         logging.getLogger(name).setLevel(max(settings.log_level, logging.INFO))
+    for name in _HTTP_CLIENTS:
+        logging.getLogger(name).setLevel(max(settings.log_level, logging.WARNING))
 
 
 if __name__ == "__main__":
