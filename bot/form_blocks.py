@@ -29,8 +29,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.errors import SchemaNotRenderable
-from bot.form_fields import ACTION_ID, Field, FormSchema, Kind
-from bot.form_schema import MAX_BLOCKS, SLACK_TEXT_LIMIT
+from bot.form_fields import ACTION_ID, SLACK_TEXT_LIMIT, Field, FormSchema, Kind
+from bot.form_schema import MAX_BLOCKS
 from bot.form_text import number_text, truncate, value_text
 
 # Up to this many choices show as radio buttons or checkboxes (Slack allows 10).

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
-from jsonschema import validators  # type: ignore[import-untyped]
+from jsonschema import FormatChecker, validators  # type: ignore[import-untyped]
 from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 from referencing import Registry
 
@@ -34,10 +35,10 @@ def validate_inputs(form: FormSchema, input_values: Mapping[str, Any]) -> dict[s
 
 
 def _validator(schema: dict[str, Any]) -> Any:
-    validator_class = _safe_class(validator_class_for(schema))
+    draft_class = validator_class_for(schema)
     # An empty registry: a $ref is only ever resolved inside this schema, never fetched.
-    return validator_class(
-        schema, registry=Registry(), format_checker=validator_class.FORMAT_CHECKER
+    return _safe_class(draft_class)(
+        schema, registry=Registry(), format_checker=_format_checker(draft_class)
     )
 
 
@@ -45,6 +46,25 @@ def _validator(schema: dict[str, Any]) -> Any:
 def _safe_class(validator_class: Any) -> Any:
     # `pattern` through a linear-time engine: Python's `re` can take forever on a hostile one.
     return validators.extend(validator_class, {"pattern": _pattern})
+
+
+@cache
+def _format_checker(validator_class: Any) -> Any:
+    checker = FormatChecker(formats=())
+    checker.checkers = dict(validator_class.FORMAT_CHECKER.checkers)
+    checker.checks("regex", raises=re.error)(_compiles)
+    return checker
+
+
+def _compiles(instance: object) -> bool:
+    # `format: regex` compiles what the person typed; Python's parser recurses per group.
+    if not isinstance(instance, str):
+        return True
+    try:
+        re.compile(instance)
+    except RecursionError:
+        return False
+    return True
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:

@@ -13,6 +13,8 @@ ACTION_ID = "value"
 
 # Slack refuses a block_id longer than this; longer pointers get a digest instead.
 MAX_BLOCK_ID = 255
+# The most a plain_text_input takes (and so the longest text a submission may carry).
+SLACK_TEXT_LIMIT = 3000
 
 Path = tuple[str, ...]
 

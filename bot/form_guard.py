@@ -53,9 +53,8 @@ _REFUSED = {
     "$recursiveRef": "uses $recursiveRef",
     "patternProperties": "uses patternProperties, which a form cannot show",
 }
-
-
-_PASSED_METASCHEMA: dict[str, None] = {}  # digests, oldest first
+# Digests of schemas that passed check_schema, oldest first (see _check_against_metaschema).
+_PASSED_METASCHEMA: dict[str, None] = {}
 _PASSED_METASCHEMA_SIZE = 512
 
 
@@ -71,6 +70,7 @@ class _Survey:
     """What one pass over the schema found."""
 
     nodes: int = 0
+    characters: int = 0
     subschemas: int = 0
     schema_pointers: set[Pointer] = field(default_factory=set)
     refs: list[tuple[Pointer, str]] = field(default_factory=list)
@@ -87,9 +87,11 @@ def guard_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
         raise SchemaNotRenderable(f"The inputs schema is larger than {MAX_JSON_BYTES // 1024} kB.")
 
     plain: dict[str, Any] = json.loads(text)
+    # Patterns first: check_schema compiles them with Python's recursive `re` parser,
+    # which the linear engine's nesting limit (250) keeps within the recursion limit.
+    _check_patterns(survey)
     _check_against_metaschema(text, plain)
     _check_refs(survey)
-    _check_patterns(survey)
     return plain
 
 
@@ -100,15 +102,27 @@ def _survey(schema: Mapping[str, Any]) -> _Survey:
     while stack:
         value, pointer, role = stack.pop()
         survey.nodes += 1
-        if survey.nodes > MAX_NODES:
+        survey.characters += _characters(value)
+        if survey.nodes > MAX_NODES or survey.characters > MAX_JSON_BYTES:
             raise SchemaNotRenderable("The inputs schema is too large.")
         if len(pointer) > MAX_JSON_DEPTH:
-            raise SchemaNotRenderable(f"The inputs schema nests deeper than {MAX_JSON_DEPTH} levels.")
+            raise SchemaNotRenderable(
+                f"The inputs schema nests deeper than {MAX_JSON_DEPTH} levels."
+            )
         _check_json_value(value, pointer)
         if role is _Role.SCHEMA and isinstance(value, Mapping | bool):
             _note_schema(survey, value, pointer)
         stack.extend(_children(value, pointer, role))
     return survey
+
+
+def _characters(value: Any) -> int:
+    # Counted before serialising, so a single huge string is refused without copying it.
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, Mapping):
+        return sum(len(key) for key in value if isinstance(key, str))
+    return 0
 
 
 def _check_json_value(value: Any, pointer: Pointer) -> None:
@@ -189,6 +203,8 @@ def _check_against_metaschema(text: str, schema: dict[str, Any]) -> None:
             f"The inputs schema is not valid JSON Schema: {truncate(error.message, 150)} "
             f"(at {error.json_path})."
         ) from None
+    except RecursionError:  # a last guard: depth and patterns are bounded above
+        raise SchemaNotRenderable("The inputs schema is nested too deeply to check.") from None
 
     _PASSED_METASCHEMA[digest] = None
     if len(_PASSED_METASCHEMA) > _PASSED_METASCHEMA_SIZE:

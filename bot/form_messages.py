@@ -64,23 +64,27 @@ def _max_length(count: Any, error: Any, field: Field | None) -> str:
     return f"Enter at most {_count(count, 'character')}."
 
 
+# Draft 4 spells "exclusive" as a flag beside `minimum`/`maximum`, reported by those.
+
+
 def _minimum(limit: Any, error: Any, field: Field | None) -> str:
+    if error.schema.get("exclusiveMinimum") is True:
+        return f"Enter more than {number_text(limit)}."
     return f"Enter {number_text(limit)} or more."
 
 
 def _maximum(limit: Any, error: Any, field: Field | None) -> str:
+    if error.schema.get("exclusiveMaximum") is True:
+        return f"Enter less than {number_text(limit)}."
     return f"Enter {number_text(limit)} or less."
 
 
 def _exclusive_minimum(limit: Any, error: Any, field: Field | None) -> str:
-    # Draft 4 spells it as a flag beside `minimum`.
-    bound = error.schema.get("minimum") if isinstance(limit, bool) else limit
-    return f"Enter more than {number_text(bound)}."
+    return f"Enter more than {number_text(limit)}."
 
 
 def _exclusive_maximum(limit: Any, error: Any, field: Field | None) -> str:
-    bound = error.schema.get("maximum") if isinstance(limit, bool) else limit
-    return f"Enter less than {number_text(bound)}."
+    return f"Enter less than {number_text(limit)}."
 
 
 def _multiple_of(step: Any, error: Any, field: Field | None) -> str:

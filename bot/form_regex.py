@@ -50,9 +50,13 @@ def _matcher(pattern: str) -> SchemaValidator:
     try:
         return SchemaValidator(core_schema.str_schema(pattern=pattern))
     except SchemaError as error:
-        if "size limit" in str(error):
-            raise UncheckablePattern(f"the pattern “{shown}” is too large to check") from None
-        raise UncheckablePattern(
-            f"the pattern “{shown}” cannot be checked safely "
-            "(look-around and back-references are not supported)"
-        ) from None
+        raise UncheckablePattern(f"the pattern “{shown}” {_reason(str(error))}") from None
+
+
+def _reason(message: str) -> str:
+    # The engine's own last line says what it refused, e.g. "error: backreferences are
+    # not supported"; a size refusal has no such line.
+    if "size limit" in message:
+        return "is too large to check"
+    _, _, reason = message.rpartition("error: ")
+    return f"cannot be checked safely ({truncate(reason.strip(), 100)})"

@@ -13,16 +13,15 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.form_blocks import TICKED
-from bot.form_fields import ACTION_ID, Field, FormSchema, Kind, Path
-from bot.form_schema import SLACK_TEXT_LIMIT
+from bot.form_fields import ACTION_ID, SLACK_TEXT_LIMIT, Field, FormSchema, Kind, Path
 from bot.form_text import truncate
 
 
-class _Empty:
+class _Blank:
     """Nothing was entered (distinct from None, which a nullable input may mean)."""
 
 
-EMPTY = _Empty()
+_BLANK = _Blank()
 
 # ASCII digits only: `\d` and int() also accept other scripts' digits.
 _INTEGER = re.compile(r"[+-]?[0-9]{1,30}")
@@ -32,7 +31,7 @@ _DIGITS = re.compile(r"[0-9]{1,12}")
 _LATEST_DATE_TIME = 253_402_300_799  # 9999-12-31T23:59:59Z
 
 
-class Unreadable(ValueError):
+class _Unreadable(ValueError):
     """A submitted value that cannot be converted; the message is for the person."""
 
 
@@ -51,10 +50,10 @@ def parse_submission(
             continue
         try:
             value = _READERS[field.kind](field, _action_state(state_values, field.block_id))
-        except Unreadable as error:
+        except _Unreadable as error:
             errors[field.block_id] = str(error)
             continue
-        if value is EMPTY:
+        if value is _BLANK:
             if field.required and field.nullable:
                 values[field.path] = None
             continue
@@ -97,70 +96,70 @@ def _place(result: dict[str, Any], path: Path, value: Any) -> None:
 def _text(field: Field, action: Mapping[str, Any]) -> Any:
     text = action.get("value")
     if not isinstance(text, str) or not text.strip():
-        return EMPTY
+        return _BLANK
     if len(text) > SLACK_TEXT_LIMIT:
-        raise Unreadable(f"Enter at most {SLACK_TEXT_LIMIT} characters.")
+        raise _Unreadable(f"Enter at most {SLACK_TEXT_LIMIT} characters.")
     return text if field.kind is Kind.TEXT else text.strip()
 
 
 def _date(field: Field, action: Mapping[str, Any]) -> Any:
     text = action.get("selected_date")
     if text is None or text == "":
-        return EMPTY
+        return _BLANK
     if not isinstance(text, str) or not _DATE.fullmatch(text):
-        raise Unreadable("Pick a date.")
+        raise _Unreadable("Pick a date.")
     try:
         date.fromisoformat(text)
     except ValueError:
-        raise Unreadable("Pick a date.") from None
+        raise _Unreadable("Pick a date.") from None
     return text
 
 
 def _date_time(field: Field, action: Mapping[str, Any]) -> Any:
     seconds = action.get("selected_date_time")
     if seconds is None or seconds == "":
-        return EMPTY
+        return _BLANK
     if isinstance(seconds, str) and _DIGITS.fullmatch(seconds):
         seconds = int(seconds)
     if not isinstance(seconds, int) or isinstance(seconds, bool):
-        raise Unreadable("Pick a date and time.")
+        raise _Unreadable("Pick a date and time.")
     if not 0 <= seconds <= _LATEST_DATE_TIME:
-        raise Unreadable("Pick a date and time.")
+        raise _Unreadable("Pick a date and time.")
     # RFC 3339 in UTC, as MarketCore expects: 2026-12-24T10:00:00Z.
     return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _integer(field: Field, action: Mapping[str, Any]) -> Any:
     text = _number_text(action, "Enter a whole number.")
-    if text is EMPTY:
-        return EMPTY
+    if text is _BLANK:
+        return _BLANK
     if not _INTEGER.fullmatch(text):
-        raise Unreadable("Enter a whole number.")
+        raise _Unreadable("Enter a whole number.")
     return int(text)
 
 
 def _number(field: Field, action: Mapping[str, Any]) -> Any:
     text = _number_text(action, "Enter a number.")
-    if text is EMPTY:
-        return EMPTY
+    if text is _BLANK:
+        return _BLANK
     return _to_float(text, "Enter a number.")
 
 
 def _number_text(action: Mapping[str, Any], message: str) -> Any:
     text = action.get("value")
     if text is None or (isinstance(text, str) and not text.strip()):
-        return EMPTY
+        return _BLANK
     if not isinstance(text, str) or len(text) > 40:
-        raise Unreadable(message)
+        raise _Unreadable(message)
     return text.strip()
 
 
 def _to_float(text: str, message: str) -> float:
     if len(text) > 40 or not _NUMBER.fullmatch(text):
-        raise Unreadable(message)
+        raise _Unreadable(message)
     number = float(text)
     if not math.isfinite(number):
-        raise Unreadable(message)
+        raise _Unreadable(message)
     return number
 
 
@@ -174,16 +173,16 @@ def _boolean(field: Field, action: Mapping[str, Any]) -> Any:
 def _choice(field: Field, action: Mapping[str, Any]) -> Any:
     option = action.get("selected_option")
     if option is None:
-        return EMPTY
+        return _BLANK
     return field.choices[_option_index(field, option)]
 
 
 def _choices(field: Field, action: Mapping[str, Any]) -> Any:
     selected = action.get("selected_options")
     if selected is None or selected == []:
-        return EMPTY
+        return _BLANK
     if not isinstance(selected, list) or len(selected) > len(field.choices):
-        raise Unreadable("Pick from the listed values.")
+        raise _Unreadable("Pick from the listed values.")
     indexes = dict.fromkeys(_option_index(field, option) for option in selected)
     return [field.choices[index] for index in indexes]
 
@@ -192,13 +191,13 @@ def _option_index(field: Field, option: Any) -> int:
     value = option.get("value") if isinstance(option, Mapping) else None
     if isinstance(value, str) and _DIGITS.fullmatch(value) and int(value) < len(field.choices):
         return int(value)
-    raise Unreadable("Pick one of the listed values.")
+    raise _Unreadable("Pick one of the listed values.")
 
 
 def _lines(field: Field, action: Mapping[str, Any]) -> Any:
     text = _text(field, action)
-    if text is EMPTY:
-        return EMPTY
+    if text is _BLANK:
+        return _BLANK
     items = []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
@@ -210,7 +209,7 @@ def _line_item(field: Field, number: int, line: str) -> Any:
     shown = truncate(line, 40)
     if field.item_kind is Kind.INTEGER:
         if not _INTEGER.fullmatch(line):
-            raise Unreadable(f"Line {number} (“{shown}”) is not a whole number.")
+            raise _Unreadable(f"Line {number} (“{shown}”) is not a whole number.")
         return int(line)
     if field.item_kind is Kind.NUMBER:
         return _to_float(line, f"Line {number} (“{shown}”) is not a number.")

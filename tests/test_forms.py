@@ -106,7 +106,10 @@ def _action(field: Field, value: Any) -> dict[str, Any]:
         chosen = None if value is None else _option(field, value)
         return {"type": "static_select", "selected_option": chosen}
     if field.kind is Kind.CHOICES:
-        return {"type": "multi_static_select", "selected_options": [_option(field, v) for v in value or []]}
+        return {
+            "type": "multi_static_select",
+            "selected_options": [_option(field, v) for v in value or []],
+        }
     if field.kind is Kind.DATE:
         return {"type": "datepicker", "selected_date": value}
     if field.kind is Kind.DATE_TIME:
@@ -131,7 +134,8 @@ def test_every_element_round_trips_to_exactly_typed_values() -> None:
 
     assert errors == {}
     assert values == FILLED_IN
-    assert type(values["ratio"]) is float and type(values["count"]) is int
+    assert type(values["ratio"]) is float
+    assert type(values["count"]) is int
     assert validate_inputs(form, values) == {}
 
 
@@ -193,6 +197,7 @@ def test_very_long_property_name_gets_a_short_stable_block_id_that_round_trips()
     form = prepare_schema(schema)
 
     block_id = build_form_blocks(form)[0].block_id
+    assert block_id is not None
     values, errors = parse_submission(form, {block_id: {ACTION_ID: {"value": "4"}}})
 
     assert len(block_id) <= 255
@@ -204,9 +209,7 @@ def test_very_long_property_name_gets_a_short_stable_block_id_that_round_trips()
 
 def test_errors_are_only_keyed_by_block_ids_of_input_blocks() -> None:
     form = prepare_schema(EVERY_ELEMENT)
-    input_block_ids = {
-        block.block_id for block in build_form_blocks(form) if block.type == "input"
-    }
+    input_block_ids = {block.block_id for block in build_form_blocks(form) if block.type == "input"}
     wrong = {"name": 5, "count": 99, "tier": 0, "target": 3, "source": "cli", "extra": 1}
 
     errors = validate_inputs(form, wrong)

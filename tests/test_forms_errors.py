@@ -10,7 +10,9 @@ import pytest
 from bot.forms import FormSchema, prepare_schema, validate_inputs
 
 
-def _form(properties: dict[str, Any], required: list[str] | None = None, **extra: Any) -> FormSchema:
+def _form(
+    properties: dict[str, Any], required: list[str] | None = None, /, **extra: Any
+) -> FormSchema:
     schema = {"type": "object", "properties": properties, **extra}
     return prepare_schema({**schema, "required": required} if required else schema)
 
@@ -22,22 +24,46 @@ def _form(properties: dict[str, Any], required: list[str] | None = None, **extra
         ({"type": "string", "minLength": 1}, "", "Enter at least 1 character."),
         ({"type": "string", "minLength": 3}, "ab", "Enter at least 3 characters."),
         ({"enum": ["eu", "us"]}, "mars", "Pick one of the listed values."),
-        ({"type": "string", "pattern": "^[A-Z]{2}$"}, "fr", "Enter a value in the expected format."),
+        (
+            {"type": "string", "pattern": "^[A-Z]{2}$"},
+            "fr",
+            "Enter a value in the expected format.",
+        ),
         ({"type": "integer", "minimum": 1}, 0, "Enter 1 or more."),
         ({"type": "number", "maximum": 2.5}, 3.0, "Enter 2.5 or less."),
         ({"type": "number", "exclusiveMinimum": 0}, 0, "Enter more than 0."),
         ({"type": "integer", "multipleOf": 5}, 7, "Enter a multiple of 5."),
         ({"type": "integer"}, "seven", "Enter a whole number."),
-        ({"type": "string", "format": "email"}, "nobody", "Enter an email address, like name@example.com."),
+        (
+            {"type": "string", "format": "email"},
+            "nobody",
+            "Enter an email address, like name@example.com.",
+        ),
         ({"type": "string", "format": "date"}, "2026-13-01", "Enter a date as YYYY-MM-DD."),
         ({"type": "string", "format": "date-time"}, "noon", "Pick a date and time."),
-        ({"type": "string", "format": "uri"}, "example", "Enter a full web address, like https://example.com."),
-        ({"type": "array", "items": {"enum": ["a", "b", "c"]}, "minItems": 2}, ["a"], "Pick at least 2."),
-        ({"type": "array", "items": {"type": "string"}, "maxItems": 1}, ["a", "b"], "Enter at most 1 line."),
-        ({"type": "array", "items": {"type": "string"}, "uniqueItems": True}, ["a", "a"], "Remove the repeated items."),
+        (
+            {"type": "string", "format": "uri"},
+            "example",
+            "Enter a full web address, like https://example.com.",
+        ),
+        (
+            {"type": "array", "items": {"enum": ["a", "b", "c"]}, "minItems": 2},
+            ["a"],
+            "Pick at least 2.",
+        ),
+        (
+            {"type": "array", "items": {"type": "string"}, "maxItems": 1},
+            ["a", "b"],
+            "Enter at most 1 line.",
+        ),
+        (
+            {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
+            ["a", "a"],
+            "Remove the repeated items.",
+        ),
         ({"type": "string", "not": {"const": "admin"}}, "admin", "This value is not accepted."),
     ],
-)  # fmt: skip
+)
 def test_each_kind_of_error_reads_as_plain_words(
     schema: dict[str, Any], value: Any, message: str
 ) -> None:
@@ -166,3 +192,11 @@ def test_form_without_any_input_block_returns_no_block_ids() -> None:
     form = _form({"source": {"const": "slack"}})
 
     assert validate_inputs(form, {"source": "cli"}) == {}
+
+
+def test_regex_format_input_that_would_overflow_pythons_parser_is_an_error_not_a_crash() -> None:
+    form = _form({"x": {"type": "string", "format": "regex"}})
+
+    assert validate_inputs(form, {"x": "(" * 1400 + ")" * 1400}) == {"/x": "Enter a valid regex."}
+    assert validate_inputs(form, {"x": "^[a-z]+$"}) == {}
+    assert validate_inputs(form, {"x": "("}) == {"/x": "Enter a valid regex."}

@@ -199,3 +199,11 @@ def test_schema_is_stored_as_plain_json() -> None:
 
     assert form.schema == {"type": "object", "properties": {"x": {"enum": ["a", "b"]}}}
     assert form.schema is not schema
+
+
+def test_deeply_grouped_pattern_is_refused_before_pythons_parser_sees_it() -> None:
+    pattern = "(" * 400 + ")" * 400
+    schema = {"type": "object", "properties": {"x": {"type": "string", "pattern": pattern}}}
+
+    with pytest.raises(SchemaNotRenderable, match="nested parentheses"):
+        prepare_schema(schema)

@@ -67,8 +67,10 @@ def test_hint_placeholder_and_default_come_from_the_schema() -> None:
 def test_long_title_is_cut_to_slacks_label_limit_with_an_ellipsis() -> None:
     field = _field({"title": "t" * 5000, "examples": ["e" * 500]})
 
-    assert len(field.label) == 2000 and field.label.endswith("…")
-    assert field.placeholder is not None and len(field.placeholder) == 150
+    assert len(field.label) == 2000
+    assert field.label.endswith("…")
+    assert field.placeholder is not None
+    assert len(field.placeholder) == 150
 
 
 def test_input_is_required_only_when_every_enclosing_object_is_required() -> None:
@@ -102,7 +104,9 @@ def test_boolean_is_always_optional() -> None:
 def test_required_nullable_input_is_optional_because_empty_means_null() -> None:
     field = _field({"type": ["string", "null"]}, required=True)
 
-    assert field.optional and field.nullable and field.required
+    assert field.optional
+    assert field.nullable
+    assert field.required
 
 
 def test_pydantic_style_optional_is_a_nullable_input() -> None:
@@ -114,7 +118,8 @@ def test_pydantic_style_optional_is_a_nullable_input() -> None:
 def test_null_among_enum_values_makes_the_choice_nullable_not_an_option() -> None:
     field = _field({"enum": ["a", None]})
 
-    assert field.choices == ("a",) and field.nullable
+    assert field.choices == ("a",)
+    assert field.nullable
 
 
 def test_consts_with_titles_become_labelled_choices() -> None:
@@ -191,7 +196,8 @@ def test_text_limits_and_multiline_follow_the_schema() -> None:
     flagged = _field({"type": "string", "x-multiline": True})
 
     assert (short.min_length, short.max_length, short.multiline) == (2, 150, False)
-    assert long.multiline and flagged.multiline
+    assert long.multiline
+    assert flagged.multiline
 
 
 def test_integer_bounds_are_rounded_inwards() -> None:

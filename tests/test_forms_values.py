@@ -62,7 +62,8 @@ def test_enum_values_come_back_in_their_own_type() -> None:
     )
 
     assert values == {"n": 1, "b": False, "f": 0.5}
-    assert type(values["n"]) is int and type(values["b"]) is bool
+    assert type(values["n"]) is int
+    assert type(values["b"]) is bool
 
 
 def test_multi_select_keeps_the_order_picked_without_repeats() -> None:
