@@ -7,8 +7,8 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
-from jsonschema import FormatChecker, validators  # type: ignore[import-untyped]
-from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+from jsonschema import FormatChecker, validators
+from jsonschema.exceptions import ValidationError
 from referencing import Registry
 
 from bot.form_fields import Field, FormSchema, Kind, Path
@@ -45,7 +45,7 @@ def _validator(schema: dict[str, Any]) -> Any:
 @cache
 def _safe_class(validator_class: Any) -> Any:
     # `pattern` through a linear-time engine: Python's `re` can take forever on a hostile one.
-    return validators.extend(validator_class, {"pattern": _pattern})
+    return validators.extend(validator_class, {"pattern": _pattern})  # type: ignore[no-untyped-call]
 
 
 @cache

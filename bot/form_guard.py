@@ -17,9 +17,9 @@ from enum import Enum
 from typing import Any
 from urllib.parse import unquote
 
-from jsonschema import Draft3Validator, Draft202012Validator  # type: ignore[import-untyped]
-from jsonschema.exceptions import SchemaError  # type: ignore[import-untyped]
-from jsonschema.validators import validator_for  # type: ignore[import-untyped]
+from jsonschema import Draft3Validator, Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from jsonschema.validators import validator_for
 
 from bot.errors import SchemaNotRenderable
 from bot.form_regex import pattern_problem

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import uvicorn
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-from jsonschema.validators import validator_for  # type: ignore[import-untyped]
+from jsonschema import Draft202012Validator
+from jsonschema.validators import validator_for
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
