@@ -98,30 +98,13 @@ def build_workflow_options(workflows: Sequence[WorkflowSummary]) -> list[Option]
 
 def build_form_view(workflow: Workflow, form: FormSchema, metadata: ModalMetadata) -> View:
     """The workflow's inputs as a form; submitting it starts the run."""
-    blocks = [*_introduction(workflow), *build_form_blocks(form)]
-    return View(
-        type="modal",
-        callback_id=RUN_CALLBACK_ID,
-        title=modal_title(workflow.name),
-        submit="Run",
-        close="Cancel",
-        blocks=blocks,
-        private_metadata=metadata.encode(),
-    )
+    return _run_view(workflow, build_form_blocks(form), metadata)
 
 
 def build_confirm_view(workflow: Workflow, metadata: ModalMetadata) -> View:
     """For a workflow without inputs: its name, description and a Run button."""
     notice = ContextBlock(elements=[MarkdownTextObject(text="This workflow takes no inputs.")])
-    return View(
-        type="modal",
-        callback_id=RUN_CALLBACK_ID,
-        title=modal_title(workflow.name),
-        submit="Run",
-        close="Cancel",
-        blocks=[*_introduction(workflow), notice],
-        private_metadata=metadata.encode(),
-    )
+    return _run_view(workflow, [notice], metadata)
 
 
 def build_error_view(message: str, *, workflow_id: str | None = None) -> View:
@@ -144,6 +127,19 @@ def build_not_renderable_view(workflow: Workflow, reason: str) -> View:
     """Shown instead of a form when the workflow's inputs cannot be drawn in Slack."""
     message = f"This workflow's inputs can't be shown in Slack: {reason}"
     return build_error_view(f"{workflow.name}\n{message}", workflow_id=workflow.id)
+
+
+def _run_view(workflow: Workflow, body: Sequence[Block], metadata: ModalMetadata) -> View:
+    # Forms and confirmations submit alike: the same callback, title and buttons.
+    return View(
+        type="modal",
+        callback_id=RUN_CALLBACK_ID,
+        title=modal_title(workflow.name),
+        submit="Run",
+        close="Cancel",
+        blocks=[*_introduction(workflow), *body],
+        private_metadata=metadata.encode(),
+    )
 
 
 def _introduction(workflow: Workflow) -> list[Block]:

@@ -320,44 +320,38 @@ class QuirkySimulator(Simulator):
         return {"id": "run-1", "status": "exploded"}
 
 
-async def test_malformed_row_is_a_bad_response_naming_tool_and_id() -> None:
+@pytest.fixture
+async def quirky() -> AsyncIterator[MarketCore]:
+    """A client connected to a MarketCore that answers with malformed rows and errors."""
     async with SimulatorServer(QuirkySimulator()) as server:
         client = MarketCore(server.url)
         await client.start()
-        try:
-            with pytest.raises(MarketCoreBadResponse) as caught:
-                await client.get_workflow_run("run-7")
-        finally:
-            await client.aclose()
+        yield client
+        await client.aclose()
+
+
+async def test_malformed_row_is_a_bad_response_naming_tool_and_id(quirky: MarketCore) -> None:
+    with pytest.raises(MarketCoreBadResponse) as caught:
+        await quirky.get_workflow_run("run-7")
 
     assert caught.value.tool == "get_workflow_run"
     assert caught.value.subject == "run-7"
     assert "WorkflowRun" in caught.value.message
 
 
-async def test_malformed_dispatch_answer_says_the_run_may_have_started() -> None:
-    async with SimulatorServer(QuirkySimulator()) as server:
-        client = MarketCore(server.url)
-        await client.start()
-        try:
-            with pytest.raises(MarketCoreBadResponse) as caught:
-                await client.run_workflow(REVENUE_REPORT_ID, {})
-        finally:
-            await client.aclose()
+async def test_malformed_dispatch_answer_says_the_run_may_have_started(
+    quirky: MarketCore,
+) -> None:
+    with pytest.raises(MarketCoreBadResponse) as caught:
+        await quirky.run_workflow(REVENUE_REPORT_ID, {})
 
     assert caught.value.subject == REVENUE_REPORT_ID
     assert "may have started" in caught.value.message
 
 
-async def test_json_rpc_error_becomes_tool_error() -> None:
-    async with SimulatorServer(QuirkySimulator()) as server:
-        client = MarketCore(server.url)
-        await client.start()
-        try:
-            with pytest.raises(MarketCoreToolError) as caught:
-                await client.get_workflow("wf-1")
-        finally:
-            await client.aclose()
+async def test_json_rpc_error_becomes_tool_error(quirky: MarketCore) -> None:
+    with pytest.raises(MarketCoreToolError) as caught:
+        await quirky.get_workflow("wf-1")
 
     assert "workflow_id must be an integer id" in caught.value.message
     assert caught.value.subject == "wf-1"
