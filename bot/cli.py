@@ -12,14 +12,9 @@ import uvicorn
 
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError
+from bot.logs import configure_logging
 
 logger = logging.getLogger(__name__)
-
-# Libraries that log request bodies at DEBUG (Bolt logs the whole body of a badly
-# signed request, the SDKs log payloads with people's inputs): never below INFO.
-_CHATTY_LIBRARIES = ("slack_bolt", "slack_sdk", "mcp", "aiohttp")
-# HTTP clients log every request at INFO; the MarketCore client logs one line per call.
-_HTTP_CLIENTS = ("httpx2", "httpcore2", "httpx", "httpcore")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,21 +97,18 @@ def _run_http(settings: Settings, host: str, port: int) -> None:
         create_asgi_app(settings),
         host=host,
         port=port,
-        log_level=logging.getLevelName(max(settings.log_level, logging.INFO)).lower(),
+        log_level=max(settings.log_level, logging.INFO),
+        # Uvicorn's own lines go through our handler, so LOG_FORMAT=json covers them too.
+        log_config=None,
         access_log=False,
+        # On SIGTERM, requests in flight get this long to finish before the app shuts down.
+        timeout_graceful_shutdown=20,
     )
     uvicorn.Server(config).run()
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    for name in _CHATTY_LIBRARIES:
-        logging.getLogger(name).setLevel(max(settings.log_level, logging.INFO))
-    for name in _HTTP_CLIENTS:
-        logging.getLogger(name).setLevel(max(settings.log_level, logging.WARNING))
+    configure_logging(settings.log_level, settings.LOG_FORMAT)
 
 
 if __name__ == "__main__":

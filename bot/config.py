@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
+from bot.policy import load_policy
 
 Mode = Literal["serve", "socket", "offline"]
 
@@ -39,6 +40,8 @@ class Settings(BaseSettings):
     MARKETCORE_API_TOKEN: SecretStr | None = None
     DATABASE_URL: str = "sqlite:///workflow-bot.db"
     LOG_LEVEL: str = Field(default="INFO")
+    LOG_FORMAT: Literal["text", "json"] = "text"
+    ACCESS_POLICY_FILE: Path | None = None
 
     @field_validator("SLACK_API_URL")
     @classmethod
@@ -77,6 +80,19 @@ class Settings(BaseSettings):
     @classmethod
     def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
         return _require_prefix(value, "xapp-")
+
+    @field_validator("ACCESS_POLICY_FILE")
+    @classmethod
+    def _policy_file(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        if not value.is_file():
+            raise ValueError(f"no such file: {value}")
+        try:
+            load_policy(value)  # a broken policy stops start-up, not the first command
+        except ConfigError as error:
+            raise ValueError(str(error).removeprefix("ACCESS_POLICY_FILE ")) from None
+        return value
 
     @property
     def database_path(self) -> Path:

@@ -8,7 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot.errors import DispatchOutcomeUnknown, MarketCoreError, MarketCoreToolError
+from bot import audit
+from bot.errors import (
+    DispatchOutcomeUnknown,
+    MarketCoreAuthError,
+    MarketCoreError,
+    MarketCoreToolError,
+)
 from bot.models import TrackedRun, WorkflowRun
 from bot.publisher import SlackPublisher
 from bot.store import Store
@@ -62,24 +68,13 @@ class Dispatcher:
         try:
             run = await self._marketcore.run_workflow(request.workflow_id, request.input_values)
         except MarketCoreError as error:
-            logger.warning(
-                "dispatch of workflow %s for %s failed: %s",
-                request.workflow_id,
-                request.requester_id,
-                type(error).__name__,
-            )
+            _audit(request, None, type(error).__name__, started)
+            if isinstance(error, MarketCoreAuthError):
+                logger.error("MarketCore refused the API token: check MARKETCORE_API_TOKEN")
             await self._tell(request, _dispatch_error_text(request, error))
             return
 
-        logger.info(
-            "dispatched workflow %s for %s in %s: run %s is %s (%.0f ms)",
-            request.workflow_id,
-            request.requester_id,
-            request.channel_id,
-            run.id,
-            run.status.value,
-            (time.monotonic() - started) * 1000,
-        )
+        _audit(request, run.id, run.status.value, started)
         tracked = self._track(request, run)
         # Written before the post: a crash after this point still gets its message on resume.
         await self._store.add_run(tracked)
@@ -122,6 +117,17 @@ class Dispatcher:
         )
 
 
+def _audit(request: DispatchRequest, run_id: str | None, outcome: str, started: float) -> None:
+    audit.record_dispatch(
+        user_id=request.requester_id,
+        workflow_id=request.workflow_id,
+        channel_id=request.channel_id,
+        run_id=run_id,
+        outcome=outcome,
+        duration_ms=(time.monotonic() - started) * 1000,
+    )
+
+
 def _dispatch_error_text(request: DispatchRequest, error: MarketCoreError) -> str:
     name = f"*{escape_mrkdwn(request.workflow_name)}*"
     link = f"<{workflow_url(request.workflow_id)}|Open the workflow in MarketCore>"
@@ -133,6 +139,11 @@ def _dispatch_error_text(request: DispatchRequest, error: MarketCoreError) -> st
         )
     if isinstance(error, MarketCoreToolError):
         return f":x: MarketCore refused to run {name}: {escape_mrkdwn(error.message)}"
+    if isinstance(error, MarketCoreAuthError):
+        return (
+            f":x: MarketCore refused the bot's credentials, so {name} was not started. "
+            "An admin needs to check the bot's MarketCore token."
+        )
     return (
         f":x: MarketCore can't be reached right now, so {name} was not started. "
         "Try again in a minute."

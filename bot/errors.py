@@ -25,6 +25,10 @@ class MarketCoreUnavailable(MarketCoreError):
     """MarketCore could not be reached, or the connection broke before an answer."""
 
 
+class MarketCoreAuthError(MarketCoreUnavailable):
+    """MarketCore refused the bot's API token: an operator has to fix the setting."""
+
+
 class MarketCoreToolError(MarketCoreError):
     """MarketCore answered with an error (a tool error or a JSON-RPC error)."""
 

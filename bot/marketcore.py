@@ -14,6 +14,7 @@ from pydantic import BaseModel, SecretStr, ValidationError
 
 from bot.errors import (
     DispatchOutcomeUnknown,
+    MarketCoreAuthError,
     MarketCoreBadResponse,
     MarketCoreError,
     MarketCoreToolError,
@@ -196,8 +197,8 @@ def _unavailable(failure: CallFailed, tool: str, subject: str | None) -> MarketC
         message = (
             f"MarketCore refused the bot's API token ({failure.detail}): check MARKETCORE_API_TOKEN"
         )
-    else:
-        message = f"MarketCore {failure.kind.value} during {tool} ({failure.detail})"
+        return MarketCoreAuthError(message, tool=tool, subject=subject)
+    message = f"MarketCore {failure.kind.value} during {tool} ({failure.detail})"
     return MarketCoreUnavailable(message, tool=tool, subject=subject)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 
 class RunStatus(StrEnum):
@@ -24,6 +24,13 @@ class RunStatus(StrEnum):
         return self in (RunStatus.FAILED, RunStatus.SUCCEEDED, RunStatus.SKIPPED)
 
 
+def _string_list(value: Any) -> tuple[str, ...]:
+    # An optional extra: a malformed one is ignored rather than failing the whole row.
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))[:50]
+
+
 class _MarketCoreRow(BaseModel):
     # MarketCore may add fields at any time: keep what we know, ignore the rest.
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -35,6 +42,8 @@ class WorkflowSummary(_MarketCoreRow):
     id: str = Field(min_length=1)
     name: str
     description: str | None = None
+    # Not in MarketCore's documented shape; used by the access policy when present.
+    tags: Annotated[tuple[str, ...], BeforeValidator(_string_list)] = ()
 
 
 class Workflow(WorkflowSummary):
@@ -76,6 +85,7 @@ class FormContext:
     channel_id: str
     requester_id: str
     response_url: str | None
+    workflow_tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot import audit
 from bot.messages import SlackMessage, build_fallback_note, build_status_message
 from bot.models import TrackedRun
 
@@ -67,15 +68,19 @@ class SlackPublisher:
         except SlackApiError as error:
             if _error_code(error) != "message_not_found":
                 raise
-            # Someone deleted the message: there is nothing left to keep truthful.
-            logger.warning("status message of run %s was deleted; not reposting", run.run_id)
-            return
-        logger.info(
-            "updated status of run %s to %s in %.0f ms",
-            run.run_id,
-            run.status.value,
-            (time.monotonic() - started) * 1000,
-        )
+            # Someone deleted the message. The run's outcome still deserves to be seen:
+            # post it once, in the same place (never again for this edit).
+            logger.warning("status message of run %s was deleted; posting it afresh", run.run_id)
+            await self._post(run.message_channel, message, run_id=run.run_id)
+        else:
+            logger.info(
+                "updated status of run %s to %s in %.0f ms",
+                run.run_id,
+                run.status.value,
+                (time.monotonic() - started) * 1000,
+            )
+        if run.status.is_final:
+            audit.record_final(run)
 
     async def tell(
         self, *, channel_id: str, user_id: str, response_url: str | None, text: str

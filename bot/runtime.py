@@ -7,9 +7,11 @@ import logging
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.access import AccessControl
 from bot.config import Settings
 from bot.dispatch import Dispatcher
 from bot.marketcore import MarketCore
@@ -22,7 +24,10 @@ logger = logging.getLogger(__name__)
 
 
 def build_slack_client(settings: Settings) -> AsyncWebClient:
-    """A Web API client on `SLACK_API_URL` that waits out 429s instead of failing."""
+    """A Web API client on `SLACK_API_URL` that waits out 429s and retries 5xx answers.
+
+    The 429 handler sleeps for `Retry-After` with asyncio, so other requests go on.
+    """
     token = settings.SLACK_BOT_TOKEN.get_secret_value() if settings.SLACK_BOT_TOKEN else None
     return AsyncWebClient(
         token=token,
@@ -30,6 +35,7 @@ def build_slack_client(settings: Settings) -> AsyncWebClient:
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
     )
 
@@ -64,6 +70,7 @@ class Runtime:
         )
         self._services = Services(
             slack=slack,
+            access=AccessControl(settings.ACCESS_POLICY_FILE, slack),
             marketcore=marketcore,
             store=store,
             publisher=publisher,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.access import AccessControl
 from bot.dispatch import Dispatcher
 from bot.marketcore import MarketCore
 from bot.publisher import SlackPublisher
@@ -18,6 +19,7 @@ class Services:
     """Clients and state, injected into handlers so tests can run them against stand-ins."""
 
     slack: AsyncWebClient
+    access: AccessControl
     marketcore: MarketCore
     store: Store
     publisher: SlackPublisher

@@ -30,8 +30,8 @@ def register(app: AsyncApp, services: Services) -> None:
         await show_picked_workflow(services, body, action)
 
     @app.options(PICK_ACTION_ID)
-    async def workflow_options(ack: AsyncAck, payload: dict[str, Any]) -> None:
-        await ack(options=await search_options(services, str(payload.get("value") or "")))
+    async def workflow_options(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack(options=await search_options(services, body))
 
     for action_id in _LINK_BUTTONS:
         # Link buttons open their URL in the browser; Slack still tells the app.
@@ -68,12 +68,18 @@ async def show_picked_workflow(
     await replace_view(services, view_id, new_hash, form)
 
 
-async def search_options(services: Services, query: str) -> list[dict[str, Any]]:
-    """Workflows whose name matches `query`, as select options (at most 100)."""
+async def search_options(services: Services, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Workflows the person may run whose name matches what they typed (at most 100)."""
+    query = str(body.get("value") or "").strip()
+    metadata = ModalMetadata.decode((body.get("view") or {}).get("private_metadata"))
+    user_id = str((body.get("user") or {}).get("id", ""))
+    if metadata is None:
+        return []
     try:
         async with asyncio.timeout(_OPTIONS_DEADLINE):
-            page = await services.marketcore.list_workflows(query.strip() or None, limit=100)
+            page = await services.marketcore.list_workflows(query or None, limit=100)
+            allowed = await services.access.allowed(page.workflows, user_id, metadata.channel_id)
     except (MarketCoreError, TimeoutError) as error:
         logger.warning("workflow typeahead failed: %s", type(error).__name__)
         return []
-    return [option.to_dict() for option in build_workflow_options(page.workflows)]
+    return [option.to_dict() for option in build_workflow_options(allowed)]

@@ -28,6 +28,9 @@ from bot.services import Services
 
 logger = logging.getLogger(__name__)
 
+# Deliberately says nothing about why, or about who could run it.
+NOT_ALLOWED = "You don't have permission to run this workflow here."
+
 
 async def view_for_text(
     services: Services, text: str, *, view_id: str, requester_id: str, metadata: ModalMetadata
@@ -46,16 +49,19 @@ async def view_for_text(
             requester_id=requester_id,
             metadata=metadata,
         )
-    if resolution.candidates:
+    candidates = await services.access.allowed(
+        resolution.candidates, requester_id, metadata.channel_id
+    )
+    if candidates:
         note = None
         if text.strip():
             note = f"No workflow is named exactly “{text.strip()}”. Did you mean one of these?"
         return build_picker_view(
-            resolution.candidates, metadata, more_available=resolution.more_available, note=note
+            candidates, metadata, more_available=resolution.more_available, note=note
         )
     if text.strip():
         return build_error_view(f"No workflow matches “{text.strip()}”.")
-    return build_error_view("MarketCore lists no workflows you can run yet.")
+    return build_error_view("There are no workflows you can run yet.")
 
 
 async def view_for_workflow_id(
@@ -85,6 +91,9 @@ async def view_for_workflow(
     metadata: ModalMetadata,
 ) -> View:
     """The workflow's form (or confirmation), remembered with the view for the submission."""
+    if not await services.access.allows(workflow, requester_id, metadata.channel_id):
+        logger.info("%s may not run workflow %s here", requester_id, workflow.id)
+        return build_error_view(NOT_ALLOWED)
     try:
         form = prepare_schema(workflow.inputs)
         view = (
@@ -107,6 +116,7 @@ async def view_for_workflow(
             channel_id=metadata.channel_id,
             requester_id=requester_id,
             response_url=metadata.response_url,
+            workflow_tags=workflow.tags,
         )
     )
     return view

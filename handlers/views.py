@@ -12,8 +12,9 @@ from bot.errors import SchemaNotRenderable
 from bot.forms import parse_submission, prepare_schema, summarize_inputs, validate_inputs
 from bot.metadata import ModalMetadata
 from bot.modals import RUN_CALLBACK_ID, build_error_view
-from bot.models import FormContext
+from bot.models import FormContext, WorkflowSummary
 from bot.services import Services
+from handlers.flow import NOT_ALLOWED
 
 logger = logging.getLogger(__name__)
 
@@ -52,14 +53,21 @@ async def handle_submission(
         await ack(response_action="errors", errors=errors)
         return
 
+    # Checked again here, not only when the modal opened: the policy may have changed.
+    request = _dispatch_request(context, view, body, values, summarize_inputs(form, values))
+    workflow = WorkflowSummary(
+        id=context.workflow_id, name=context.workflow_name, tags=context.workflow_tags
+    )
+    if not await services.access.allows(workflow, request.requester_id, request.channel_id):
+        await ack(response_action="update", view=build_error_view(NOT_ALLOWED))
+        return
+
     # One view, one run: a second submit or a retried request finds the key taken.
     if not await services.store.claim_dispatch(view_id):
         logger.info("view %s was already dispatched; ignoring the repeat", view_id)
         await ack()
         return
     await ack()
-
-    request = _dispatch_request(context, view, body, values, summarize_inputs(form, values))
     await services.dispatcher.dispatch(request)
 
 

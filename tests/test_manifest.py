@@ -29,4 +29,10 @@ def test_interactivity_and_option_loads_go_to_slack_events() -> None:
 
 def test_only_the_scopes_the_bot_uses_are_requested() -> None:
     scopes = _manifest()["oauth_config"]["scopes"]["bot"]
-    assert sorted(scopes) == ["chat:write", "chat:write.public", "commands", "im:write"]
+    assert sorted(scopes) == [
+        "chat:write",
+        "chat:write.public",
+        "commands",
+        "im:write",
+        "usergroups:read",
+    ]

@@ -28,7 +28,9 @@ CHANNEL = "C123"
 USER = "U123"
 
 
-def bot_settings(slack_url: str, marketcore_url: str, database: Path) -> Settings:
+def bot_settings(
+    slack_url: str, marketcore_url: str, database: Path, *, policy_file: Path | None = None
+) -> Settings:
     """Settings pointing the bot at the stand-ins, never at a `.env` file."""
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
@@ -37,6 +39,7 @@ def bot_settings(slack_url: str, marketcore_url: str, database: Path) -> Setting
         SLACK_API_URL=f"{slack_url}/api/",
         MARKETCORE_MCP_URL=marketcore_url,
         DATABASE_URL=f"sqlite:///{database}",
+        ACCESS_POLICY_FILE=policy_file,
     )
 
 
@@ -162,6 +165,7 @@ async def running_world(
     run_seconds: float = 1.0,
     first_poll: float = 0.2,
     extra_workflows: int = 0,
+    policy_file: Path | None = None,
 ) -> AsyncIterator[World]:
     """Stand-in Slack, the simulator and the bot, each served by uvicorn on loopback."""
     slack = SlackStandIn(token=BOT_TOKEN)
@@ -170,7 +174,7 @@ async def running_world(
         running_server(slack.asgi_app()) as slack_url,
         SimulatorServer(simulator) as marketcore,
     ):
-        settings = bot_settings(slack_url, marketcore.url, database)
+        settings = bot_settings(slack_url, marketcore.url, database, policy_file=policy_file)
         app = create_asgi_app(settings, first_poll=first_poll)
         async with running_server(app) as bot_url, aiohttp.ClientSession() as http:
             yield World(slack, simulator, slack_url, bot_url, http)

@@ -1,0 +1,92 @@
+"""Applies the access policy to real people: user group lookups, and reloads on edit."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import ConfigError
+from bot.models import WorkflowSummary
+from bot.policy import OPEN_POLICY, Policy, Requester, load_policy
+
+logger = logging.getLogger(__name__)
+
+# Group membership changes rarely; asking Slack on every command would be wasteful.
+_GROUP_TTL = 300.0
+
+
+class AccessControl:
+    """Answers "may this person run this workflow here?" from the policy file."""
+
+    def __init__(
+        self,
+        policy_file: Path | None,
+        slack: AsyncWebClient,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._file = policy_file
+        self._slack = slack
+        self._clock = clock
+        self._policy = load_policy(policy_file) if policy_file else OPEN_POLICY
+        self._loaded_mtime = _mtime(policy_file)
+        self._members: dict[str, tuple[float, frozenset[str]]] = {}
+
+    async def allows(self, workflow: WorkflowSummary, user_id: str, channel_id: str) -> bool:
+        """Whether `user_id` may run `workflow` from `channel_id`."""
+        policy = self._current()
+        return policy.allows(workflow, await self._requester(policy, user_id, channel_id))
+
+    async def allowed(
+        self, workflows: Sequence[WorkflowSummary], user_id: str, channel_id: str
+    ) -> list[WorkflowSummary]:
+        """The workflows the person may run, in their order."""
+        policy = self._current()
+        return policy.allowed(workflows, await self._requester(policy, user_id, channel_id))
+
+    def _current(self) -> Policy:
+        # Edits to the file apply without a restart; a broken edit keeps the last good one.
+        mtime = _mtime(self._file)
+        if self._file is None or mtime == self._loaded_mtime:
+            return self._policy
+        self._loaded_mtime = mtime
+        try:
+            self._policy = load_policy(self._file)
+            logger.info("access policy reloaded from %s", self._file)
+        except ConfigError as error:
+            logger.error("access policy not reloaded, keeping the previous one: %s", error)
+        return self._policy
+
+    async def _requester(self, policy: Policy, user_id: str, channel_id: str) -> Requester:
+        groups = frozenset(
+            [group for group in policy.group_ids if user_id in await self._members_of(group)]
+        )
+        return Requester(user_id=user_id, channel_id=channel_id, group_ids=groups)
+
+    async def _members_of(self, group_id: str) -> frozenset[str]:
+        cached = self._members.get(group_id)
+        if cached is not None and self._clock() - cached[0] < _GROUP_TTL:
+            return cached[1]
+        try:
+            response = await self._slack.usergroups_users_list(usergroup=group_id)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            # Unknown membership never grants access; the rule falls back to its other lists.
+            logger.warning("members of user group %s unknown: %s", group_id, type(error).__name__)
+            return frozenset()
+        users = response.get("users") or []
+        members = frozenset(user for user in users if isinstance(user, str))
+        self._members[group_id] = (self._clock(), members)
+        return members
+
+
+def _mtime(path: Path | None) -> float | None:
+    try:
+        return path.stat().st_mtime if path else None
+    except OSError:
+        return None
