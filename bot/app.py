@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 from slack_bolt.async_app import AsyncApp
 
 from bot.config import Settings
+from bot.logs import bolt_logger
 from bot.services import Services
 from handlers import actions, commands, views
 
@@ -19,7 +18,7 @@ def create_app(settings: Settings, services: Services, *, socket_mode: bool = Fa
         signing_secret=secret.get_secret_value() if secret else None,
         # Socket Mode messages come over an authenticated socket, not signed HTTP.
         request_verification_enabled=not socket_mode,
-        logger=logging.getLogger("slack_bolt"),
+        logger=bolt_logger(),
     )
     commands.register(app, services)
     views.register(app, services)

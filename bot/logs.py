@@ -55,3 +55,25 @@ def quiet_libraries(level: int) -> None:
         logging.getLogger(name).setLevel(max(level, logging.INFO))
     for name in _HTTP_CLIENTS:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
+
+
+class _NoRequestBodies(logging.Filter):
+    """Bolt logs the whole body of a badly signed request at INFO (people's inputs, a
+    response URL): keep the fact, drop the body."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("Invalid request signature detected"):
+            record.msg = "Refused a request with an invalid or stale Slack signature"
+            record.args = ()
+        return True
+
+
+_BOLT_FILTER = _NoRequestBodies()
+
+
+def bolt_logger() -> logging.Logger:
+    """The logger to give Bolt: its listeners' loggers copy this one's filters."""
+    logger = logging.getLogger("slack_bolt")
+    if _BOLT_FILTER not in logger.filters:
+        logger.addFilter(_BOLT_FILTER)
+    return logger

@@ -8,6 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import AccessControl
 from bot.dispatch import Dispatcher
+from bot.inflight import InFlight
 from bot.marketcore import MarketCore
 from bot.publisher import SlackPublisher
 from bot.store import Store
@@ -25,3 +26,4 @@ class Services:
     publisher: SlackPublisher
     dispatcher: Dispatcher
     tracker: RunTracker
+    inflight: InFlight

@@ -25,7 +25,8 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.command(COMMAND)
     async def run_workflow_command(ack: AsyncAck, command: dict[str, Any]) -> None:
         await ack()
-        await open_workflow_modal(services, command)
+        async with services.inflight.track():
+            await open_workflow_modal(services, command)
 
 
 async def open_workflow_modal(services: Services, command: dict[str, Any]) -> None:

@@ -9,11 +9,18 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.dispatch import DispatchRequest
 from bot.errors import SchemaNotRenderable
-from bot.forms import parse_submission, prepare_schema, summarize_inputs, validate_inputs
+from bot.forms import (
+    FormSchema,
+    parse_submission,
+    prepare_schema,
+    summarize_inputs,
+    validate_inputs,
+)
 from bot.metadata import ModalMetadata
 from bot.modals import RUN_CALLBACK_ID, build_error_view
 from bot.models import FormContext, WorkflowSummary
 from bot.services import Services
+from bot.submission_limits import oversized
 from handlers.flow import NOT_ALLOWED
 
 logger = logging.getLogger(__name__)
@@ -45,10 +52,7 @@ async def handle_submission(
         await ack(response_action="update", view=build_error_view(_EXPIRED))
         return
 
-    state = (view.get("state") or {}).get("values") or {}
-    values, errors = parse_submission(form, state)
-    if not errors:
-        errors = validate_inputs(form, values)
+    values, errors = read_submission(form, (view.get("state") or {}).get("values") or {})
     if errors:
         await ack(response_action="errors", errors=errors)
         return
@@ -68,7 +72,24 @@ async def handle_submission(
         await ack()
         return
     await ack()
-    await services.dispatcher.dispatch(request)
+    async with services.inflight.track():
+        await services.dispatcher.dispatch(request)
+
+
+def read_submission(
+    form: FormSchema, state: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Typed values and field errors: size caps first, then conversion, then the schema."""
+    first = form.first_input()
+    errors = oversized(state, first.block_id if first else None)
+    if errors:
+        # Only blocks the form has can carry an error; a forged state may name others.
+        known = {key: text for key, text in errors.items() if key in form.block_ids}
+        return {}, known or ({first.block_id: next(iter(errors.values()))} if first else {})
+    values, errors = parse_submission(form, state)
+    if errors:
+        return values, errors
+    return values, validate_inputs(form, values)
 
 
 def _dispatch_request(

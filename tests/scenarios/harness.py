@@ -29,7 +29,12 @@ USER = "U123"
 
 
 def bot_settings(
-    slack_url: str, marketcore_url: str, database: Path, *, policy_file: Path | None = None
+    slack_url: str,
+    marketcore_url: str,
+    database: Path,
+    *,
+    policy_file: Path | None = None,
+    marketcore_token: str | None = None,
 ) -> Settings:
     """Settings pointing the bot at the stand-ins, never at a `.env` file."""
     return Settings(
@@ -40,6 +45,7 @@ def bot_settings(
         MARKETCORE_MCP_URL=marketcore_url,
         DATABASE_URL=f"sqlite:///{database}",
         ACCESS_POLICY_FILE=policy_file,
+        MARKETCORE_API_TOKEN=SecretStr(marketcore_token) if marketcore_token else None,
     )
 
 
@@ -166,15 +172,24 @@ async def running_world(
     first_poll: float = 0.2,
     extra_workflows: int = 0,
     policy_file: Path | None = None,
+    marketcore_token: str | None = None,
 ) -> AsyncIterator[World]:
     """Stand-in Slack, the simulator and the bot, each served by uvicorn on loopback."""
     slack = SlackStandIn(token=BOT_TOKEN)
-    simulator = Simulator(run_seconds=run_seconds, extra_workflows=extra_workflows)
+    simulator = Simulator(
+        token=marketcore_token, run_seconds=run_seconds, extra_workflows=extra_workflows
+    )
     async with (
         running_server(slack.asgi_app()) as slack_url,
         SimulatorServer(simulator) as marketcore,
     ):
-        settings = bot_settings(slack_url, marketcore.url, database, policy_file=policy_file)
+        settings = bot_settings(
+            slack_url,
+            marketcore.url,
+            database,
+            policy_file=policy_file,
+            marketcore_token=marketcore_token,
+        )
         app = create_asgi_app(settings, first_poll=first_poll)
         async with running_server(app) as bot_url, aiohttp.ClientSession() as http:
             yield World(slack, simulator, slack_url, bot_url, http)

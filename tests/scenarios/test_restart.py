@@ -117,3 +117,30 @@ async def test_a_run_survives_sigkill_and_its_message_is_edited_exactly_once(
         update = world.updates()[0]
         assert (channel, update.args["channel"], update.args["ts"]) == ("C123", channel, ts)
         assert "failed" in message_text(update)
+
+
+async def test_sigterm_lets_a_dispatch_in_flight_finish_before_exiting(tmp_path: Path) -> None:
+    slack = SlackStandIn(token=BOT_TOKEN)
+    simulator = Simulator(run_seconds=30.0)
+    port = free_port()
+
+    async with (
+        running_server(slack.asgi_app()) as slack_url,
+        SimulatorServer(simulator) as marketcore,
+        aiohttp.ClientSession() as http,
+    ):
+        world = World(slack, simulator, slack_url, f"http://127.0.0.1:{port}", http)
+        async with bot_process(port, slack_url, marketcore.url, tmp_path / "bot.db") as process:
+            await world.command("Nightly sync")
+            form = await world.wait_for_form()
+            simulator.tool_delays["run_workflow"] = 1.5
+            await world.submit(form, {})
+            await asyncio.sleep(0.3)  # the dispatch is now waiting on MarketCore
+
+            process.send_signal(signal.SIGTERM)
+            # Uvicorn shuts down cleanly, then re-raises the signal it caught.
+            assert await asyncio.wait_for(process.wait(), timeout=15) == -signal.SIGTERM
+
+        assert len(world.runs_dispatched()) == 1
+        assert len(world.posts()) == 1
+        assert "running" in message_text(world.posts()[0])
