@@ -8,6 +8,7 @@ from slack_sdk.errors import SlackApiError, SlackObjectFormationError
 from slack_sdk.models.views import View
 
 from bot.errors import (
+    MarketCoreAuthError,
     MarketCoreError,
     MarketCoreToolError,
     MarketCoreUnavailable,
@@ -147,6 +148,12 @@ async def replace_view(
 
 
 def _marketcore_trouble(error: MarketCoreError) -> str:
+    if isinstance(error, MarketCoreAuthError):
+        logger.error("MarketCore refused the API token: check MARKETCORE_API_TOKEN")
+        return (
+            "MarketCore refused the bot's credentials. "
+            "An admin needs to check the bot's MarketCore token."
+        )
     if isinstance(error, MarketCoreUnavailable):
         return "MarketCore can't be reached right now. Please try again in a minute."
     if isinstance(error, MarketCoreToolError):

@@ -35,6 +35,7 @@ def bot_settings(
     *,
     policy_file: Path | None = None,
     marketcore_token: str | None = None,
+    **overrides: Any,
 ) -> Settings:
     """Settings pointing the bot at the stand-ins, never at a `.env` file."""
     return Settings(
@@ -46,6 +47,7 @@ def bot_settings(
         DATABASE_URL=f"sqlite:///{database}",
         ACCESS_POLICY_FILE=policy_file,
         MARKETCORE_API_TOKEN=SecretStr(marketcore_token) if marketcore_token else None,
+        **overrides,
     )
 
 
@@ -66,6 +68,7 @@ class World:
     bot_url: str
     http: aiohttp.ClientSession
     commands_sent: list[float] = field(default_factory=list)
+    marketcore: SimulatorServer | None = None
 
     async def send(
         self, request: SignedRequest, *, headers: dict[str, str] | None = None
@@ -173,11 +176,18 @@ async def running_world(
     extra_workflows: int = 0,
     policy_file: Path | None = None,
     marketcore_token: str | None = None,
+    simulator_token: str | None = None,
+    **overrides: Any,
 ) -> AsyncIterator[World]:
-    """Stand-in Slack, the simulator and the bot, each served by uvicorn on loopback."""
+    """Stand-in Slack, the simulator and the bot, each served by uvicorn on loopback.
+
+    `overrides` are further settings, by variable name.
+    """
     slack = SlackStandIn(token=BOT_TOKEN)
     simulator = Simulator(
-        token=marketcore_token, run_seconds=run_seconds, extra_workflows=extra_workflows
+        token=simulator_token or marketcore_token,
+        run_seconds=run_seconds,
+        extra_workflows=extra_workflows,
     )
     async with (
         running_server(slack.asgi_app()) as slack_url,
@@ -189,10 +199,11 @@ async def running_world(
             database,
             policy_file=policy_file,
             marketcore_token=marketcore_token,
+            **overrides,
         )
         app = create_asgi_app(settings, first_poll=first_poll)
         async with running_server(app) as bot_url, aiohttp.ClientSession() as http:
-            yield World(slack, simulator, slack_url, bot_url, http)
+            yield World(slack, simulator, slack_url, bot_url, http, marketcore=marketcore)
 
 
 def element_of(view: dict[str, Any], block_id: str) -> dict[str, Any]:
