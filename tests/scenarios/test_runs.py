@@ -13,8 +13,10 @@ from bot.simulator_data import (
     REVENUE_REPORT_ID,
     WAREHOUSE_ERROR,
 )
+from tests.scenarios import slack_requests
 from tests.scenarios.harness import (
     CHANNEL,
+    SIGNING_SECRET,
     World,
     chosen,
     message_text,
@@ -189,3 +191,18 @@ async def test_a_channel_closed_to_the_bot_gets_the_status_by_direct_message(
 
     await world.slack.wait_for(lambda: bool(world.updates()), timeout=10)
     assert world.updates()[0].args["channel"] == direct.args["channel"]
+
+
+async def test_a_submission_slack_retries_dispatches_once(world: World) -> None:
+    form = await open_form(world, "Nightly sync")
+    request = slack_requests.view_submission(SIGNING_SECRET, view=form, values={})
+    await world.send(request)
+    retried = await world.send(
+        request, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    )
+    assert retried.status == 200
+
+    await world.slack.wait_for(lambda: bool(world.posts()))
+    await asyncio.sleep(0.5)
+    assert len(world.runs_dispatched()) == 1
+    assert len(world.posts()) == 1
