@@ -7,7 +7,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.config import Settings
 from bot.logs import bolt_logger
 from bot.services import Services
-from handlers import actions, commands, views
+from handlers import actions, commands, form_actions, views
 
 
 def create_app(settings: Settings, services: Services, *, socket_mode: bool = False) -> AsyncApp:
@@ -23,4 +23,5 @@ def create_app(settings: Settings, services: Services, *, socket_mode: bool = Fa
     commands.register(app, services)
     views.register(app, services)
     actions.register(app, services)
+    form_actions.register(app, services)
     return app

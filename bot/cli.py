@@ -50,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=3000)
     demo.add_argument("--simulator-port", type=int, default=8800)
     demo.set_defaults(run=_demo)
+
+    preview = commands.add_parser("preview", help="print the modal a workflow's inputs become")
+    preview.add_argument("source", help="a workflow id, or the path to a schema.json")
+    preview.set_defaults(run=_preview)
     return parser
 
 
@@ -88,6 +92,13 @@ def _demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
     return asyncio.run(run_demo(settings, port=args.port, simulator_port=args.simulator_port))
+
+
+def _preview(args: argparse.Namespace) -> int:
+    settings = load_settings("offline")
+    from bot.preview import run_preview
+
+    return asyncio.run(run_preview(settings, args.source))
 
 
 def _run_http(settings: Settings, host: str, port: int) -> None:

@@ -11,12 +11,14 @@ from jsonschema import FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 from referencing import Registry
 
+from bot.form_branches import infer_choices
 from bot.form_fields import Field, FormSchema, Kind, Path
 from bot.form_guard import validator_class_for
-from bot.form_messages import error_message
+from bot.form_messages import MORE_THAN_ONE, error_message
 from bot.form_regex import UncheckablePattern, pattern_matches
 from bot.form_text import truncate, value_text
 
+_REQUIRED = ("required", "dependentRequired", "dependencies")
 # One validation pass reports at most this many problems; the person fixes a few and resubmits.
 _MAX_ERRORS = 200
 
@@ -25,6 +27,8 @@ def validate_inputs(form: FormSchema, input_values: Mapping[str, Any]) -> dict[s
     """Validate `input_values` against the form's schema; {} when valid, otherwise
     {block_id: message} with each message under the input it concerns."""
     validator = _validator(form.schema)
+    # Errors land on the blocks the person sees: those of the alternatives they chose.
+    form = form.chosen(infer_choices(form, input_values))
     errors: dict[str, str] = {}
     for count, error in enumerate(validator.iter_errors(dict(input_values))):
         if count >= _MAX_ERRORS:
@@ -80,7 +84,16 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterat
 
 def _placed(form: FormSchema, error: Any) -> Iterator[tuple[str, str]]:
     location = list(error.absolute_path)
-    if error.validator in ("required", "dependentRequired", "dependencies"):
+    typed_as_json = _field_at(form, location)
+    if typed_as_json is not None and typed_as_json.kind is Kind.JSON:
+        inner = location[len(typed_as_json.path) :]
+        if inner or error.validator in _REQUIRED:
+            yield typed_as_json.block_id, _inside_json(error, inner)
+            return
+    if error.validator in ("oneOf", "anyOf"):
+        yield from _placed_alternatives(form, error, _names(location))
+        return
+    if error.validator in _REQUIRED:
         missing = list(_missing_names(error))
         if missing:
             parent = _names(location)
@@ -94,6 +107,56 @@ def _placed(form: FormSchema, error: Any) -> Iterator[tuple[str, str]]:
         # Name the offending line by its text: blank lines were dropped, so numbers could lie.
         message = f"“{truncate(value_text(error.instance), 40)}”: {message}"
     yield from _on_block(form, field.path if field else (), message)
+
+
+def _inside_json(error: Any, inner: list[Any]) -> str:
+    # The person typed JSON: say where in it, by item number and key.
+    where = ", ".join(
+        f"item {step + 1}" if isinstance(step, int) else f"“{truncate(str(step), 40)}”"
+        for step in inner
+    )
+    missing = list(_missing_names(error)) if error.validator in _REQUIRED else []
+    message = error_message(error, None)
+    if missing:
+        message = f"“{truncate(missing[0], 40)}” is missing."
+    return truncate(f"{where[:1].upper()}{where[1:]}: {message}" if where else message, 300)
+
+
+def _placed_alternatives(form: FormSchema, error: Any, path: Path) -> Iterator[tuple[str, str]]:
+    # No alternative fits: report what is wrong with the one the person is filling in
+    # (the chosen one when the form offers a choice, else the closest), in its own words.
+    branch_errors: dict[int, list[Any]] = {}
+    for inner in error.context or ():
+        branch_errors.setdefault(inner.relative_schema_path[0], []).append(inner)
+    if not branch_errors:
+        yield from _on_block(form, path, MORE_THAN_ONE)
+        return
+
+    selector = form.selectors.get(path)
+    alternatives = error.validator_value
+    if selector is not None and len(alternatives) == len(selector.choices):
+        index = form.alternatives.get(selector.path, 0)
+    elif all(inner.validator == "required" for inner in error.context):
+        yield from _one_of_required(form, path, error.context)
+        return
+    else:
+        index = min(branch_errors, key=lambda i: _closeness(branch_errors[i], i))
+    for inner in branch_errors.get(index, []):
+        yield from _placed(form, inner)
+
+
+def _one_of_required(form: FormSchema, path: Path, errors: Any) -> Iterator[tuple[str, str]]:
+    # `anyOf: [{required: [a]}, {required: [b]}]`: any one of them will do, say so.
+    missing = list(dict.fromkeys(name for inner in errors for name in _missing_names(inner)))
+    labels = [form.label_at((*path, name)) for name in missing]
+    message = f"Fill in {' or '.join(labels)}." if len(labels) < 4 else "Fill in more fields."
+    yield from _on_block(form, (*path, missing[0]) if missing else path, truncate(message, 200))
+
+
+def _closeness(errors: list[Any], index: int) -> tuple[int, int, int]:
+    # A wrong type means the person was not aiming at that alternative at all.
+    wrong_type = sum(1 for inner in errors if inner.validator in ("type", "const", "enum"))
+    return wrong_type, len(errors), index
 
 
 def _missing_names(error: Any) -> Iterator[str]:
@@ -120,6 +183,10 @@ def _on_block(form: FormSchema, path: Path, message: str) -> Iterator[tuple[str,
         field = form.by_path.get(path)
         if field is not None and field.has_input:
             yield field.block_id, message
+            return
+        selector = form.selectors.get(path)
+        if selector is not None:
+            yield selector.block_id, message
             return
         target = form.first_input(path) if field is not None else None
         if target is not None:

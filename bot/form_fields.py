@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
 # Every input element uses this action_id, so a value sits at state[block_id][ACTION_ID].
 ACTION_ID = "value"
+# The select of a oneOf/anyOf's alternatives: choosing one redraws the form at once.
+BRANCH_ACTION_ID = "branch"
 
 # Slack refuses a block_id longer than this; longer pointers get a digest instead.
 MAX_BLOCK_ID = 255
@@ -29,12 +33,24 @@ class Kind(StrEnum):
     URL = "url"
     DATE = "date"
     DATE_TIME = "date_time"
+    TIME = "time"
     INTEGER = "integer"
     NUMBER = "number"
     BOOLEAN = "boolean"
     CHOICE = "choice"  # one enum value
     CHOICES = "choices"  # an array of enum values
     LINES = "lines"  # an array of strings or numbers, one per line
+    JSON = "json"  # a list of objects or a free-form object, typed as JSON
+    PICKER = "picker"  # Slack users, channels or conversations (`x-slack` hint): their ids
+    BRANCH = "branch"  # which alternative of a oneOf/anyOf: its fields follow, conditioned
+
+
+class Picker(StrEnum):
+    """Which of Slack's own pickers an `x-slack` hint asks for; the value sent is the id."""
+
+    USERS = "users"
+    CHANNELS = "channels"
+    CONVERSATIONS = "conversations"
 
 
 @dataclass(frozen=True)
@@ -44,6 +60,10 @@ class Field:
     `required` is the schema's word for the property within its own object; `optional`
     is Slack's word for the input block (true unless it and every enclosing object are
     required, always true for a checkbox, and true when an empty value means null).
+    A CONST field sends `const` only when `has_default` (a readOnly property without a
+    value is shown, never sent). A BRANCH field is the select of a oneOf/anyOf: its
+    `choices` are the alternatives' positions, and the fields of alternative i carry
+    (its path, i) as their last condition.
     """
 
     path: Path
@@ -68,6 +88,14 @@ class Field:
     maximum: float | None = None
     max_items: int | None = None
     multiline: bool = False
+    picker: Picker | None = None
+    multiple: bool = False  # a picker that sends a list of ids
+    layout: str | None = None  # "radio" or "menu" when the author chose (`x-slack`)
+    plain_number: bool = False  # a number beyond number_input's range, typed as text
+    # Shown only when each (selector path, alternative) holds; () for every form.
+    conditions: tuple[tuple[Path, int], ...] = ()
+    # For a BRANCH: which alternatives are objects (their fields sit under its path).
+    object_branches: tuple[bool, ...] = ()
 
     @property
     def pointer(self) -> str:
@@ -76,8 +104,18 @@ class Field:
 
     @property
     def has_input(self) -> bool:
-        """Whether the field is an input block a person fills in (not a header or constant)."""
-        return self.kind not in (Kind.OBJECT, Kind.CONST)
+        """Whether the field holds a value a person fills in (not a header, constant or
+        the choice of an alternative)."""
+        return self.kind not in (Kind.OBJECT, Kind.CONST, Kind.BRANCH)
+
+    @property
+    def is_input_block(self) -> bool:
+        """Whether the field is drawn as an input block, which may carry an error."""
+        return self.has_input or self.kind is Kind.BRANCH
+
+    def shown_with(self, choices: Mapping[Path, int]) -> bool:
+        """Whether the field belongs to the form once these alternatives are chosen."""
+        return all(choices.get(path) == index for path, index in self.conditions)
 
     def choice_index(self, value: Any) -> int | None:
         """The position of `value` among the field's choices, or None when it is not one."""
@@ -98,6 +136,8 @@ class FormSchema:
 
     schema: dict[str, Any]
     fields: tuple[Field, ...]
+    # Set on a form narrowed by `chosen`: the alternative shown for each selector's path.
+    alternatives: Mapping[Path, int] = dataclass_field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -106,20 +146,46 @@ class FormSchema:
 
     @cached_property
     def by_path(self) -> dict[Path, Field]:
-        """Each field by its property path."""
-        return {field.path: field for field in self.fields}
+        """Each field by its property path (the selectors of alternatives are apart)."""
+        return {field.path: field for field in self.fields if field.kind is not Kind.BRANCH}
+
+    @cached_property
+    def selectors(self) -> dict[Path, Field]:
+        """The select of each oneOf/anyOf, by the path of the property it decides."""
+        return {field.path: field for field in self.fields if field.kind is Kind.BRANCH}
 
     @cached_property
     def block_ids(self) -> frozenset[str]:
         """The block ids of the input blocks, the only ones an error may be keyed by."""
-        return frozenset(field.block_id for field in self.fields if field.has_input)
+        return frozenset(field.block_id for field in self.fields if field.is_input_block)
+
+    def label_at(self, path: Path) -> str:
+        """The label of the property at `path`, whether a field or an alternative's select."""
+        field = self.by_path.get(path) or self.selectors.get(path)
+        return field.label if field is not None else humanize_path(path)
+
+    def chosen(self, choices: Mapping[Path, int]) -> FormSchema:
+        """The form as shown once these alternatives are chosen (others' fields left out)."""
+        if not self.selectors:
+            return self
+        shown = tuple(field for field in self.fields if field.shown_with(choices))
+        return FormSchema(self.schema, shown, dict(choices))
 
     def first_input(self, under: Path = ()) -> Field | None:
-        """The first input field at or below `under` (the whole form by default)."""
-        for field in self.fields:
-            if field.has_input and field.path[: len(under)] == under:
-                return field
-        return None
+        """The first input block at or below `under` (the whole form by default), preferring
+        one shown whatever alternatives are chosen."""
+        found = [
+            field
+            for field in self.fields
+            if field.is_input_block and field.path[: len(under)] == under
+        ]
+        always = [field for field in found if not field.conditions]
+        return next(iter(always or found), None)
+
+
+def humanize_path(path: Path) -> str:
+    """A last-resort label: the property's own name."""
+    return path[-1] if path else "Inputs"
 
 
 def json_pointer(path: Path) -> str:
@@ -134,6 +200,14 @@ def block_id_for(path: Path) -> str:
         return pointer
     # A pointer always starts with "/", so a digest id can never collide with one.
     return "#" + hashlib.sha256(pointer.encode()).hexdigest()
+
+
+def selector_block_id(path: Path) -> str:
+    """The block_id of the select of a property's alternatives ("#of" + its pointer)."""
+    block_id = "#of" + json_pointer(path)
+    if len(block_id) <= MAX_BLOCK_ID:
+        return block_id
+    return "#of#" + hashlib.sha256(json_pointer(path).encode()).hexdigest()
 
 
 def same_value(left: Any, right: Any) -> bool:

@@ -9,6 +9,7 @@ from bot.form_fields import Field, Kind
 from bot.form_text import number_text, truncate, value_text
 
 NOT_ACCEPTED = "This value is not accepted."
+MORE_THAN_ONE = "This fits more than one of the choices; fill in what sets yours apart."
 
 _TYPE_WORDS = {
     "string": "Enter text.",

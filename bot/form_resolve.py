@@ -14,6 +14,8 @@ from bot.errors import SchemaNotRenderable
 # Markers this module adds to a merged schema (never read from MarketCore's schema).
 NULLABLE = "x-workflow-bot-nullable"
 CHOICE_LABELS = "x-workflow-bot-labels"
+# The resolved alternatives of a oneOf/anyOf the person chooses between in the form.
+ALTERNATIVES = "x-workflow-bot-alternatives"
 
 # Keywords of a branch that only constrains an object (e.g. `oneOf: [{required: [a]}, …]`).
 _SHAPE_KEYWORDS = frozenset({"type", "properties", "items", "enum", "const", "$ref", "format"})
@@ -21,7 +23,8 @@ _SHAPE_KEYWORDS = frozenset({"type", "properties", "items", "enum", "const", "$r
 
 def resolve(schema: Any, root: dict[str, Any], where: str) -> dict[str, Any]:
     """`schema` with its `$ref` chain followed, `allOf` merged and nullable/labelled-choice
-    `anyOf`/`oneOf` idioms unwrapped. `where` names the property in error messages."""
+    `anyOf`/`oneOf` idioms unwrapped; other alternatives are listed under ALTERNATIVES,
+    resolved, for the form to offer a choice. `where` names the property in error messages."""
     node = _follow_refs(schema, root, where)
     if isinstance(node.get("allOf"), list):
         node = _merge_all_of(node, root, where)
@@ -96,6 +99,8 @@ def _unwrap_alternatives(
             "enum": [branch["const"] for branch in branches],
             CHOICE_LABELS: [branch.get("title") for branch in branches],
         }
-    raise SchemaNotRenderable(
-        f"“{where}” accepts one of several shapes ({keyword}), which a form cannot show."
-    )
+    if ALTERNATIVES in rest:
+        raise SchemaNotRenderable(f"“{where}” has both oneOf and anyOf alternatives.")
+    if not branches:
+        raise SchemaNotRenderable(f"“{where}” has an empty {keyword}.")
+    return {**rest, ALTERNATIVES: branches}

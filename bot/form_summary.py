@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.form_branches import infer_choices
 from bot.form_fields import Field, FormSchema, Kind
 from bot.form_text import truncate, value_text
 
@@ -16,7 +17,13 @@ def summarize_inputs(form: FormSchema, input_values: Mapping[str, Any]) -> list[
     """(label, text) for each input that was provided, in form order; secrets masked and
     long values shortened, so the summary can be posted in a channel."""
     rows: list[tuple[str, str]] = []
+    choices = infer_choices(form, input_values)
+    form = form.chosen(choices)
     for field in form.fields:
+        if field.kind is Kind.BRANCH and field.path in choices:
+            # Which alternative was chosen reads better than its constants.
+            label = field.choice_labels[choices[field.path]]
+            rows.append((_trail(form, field) if field.path else field.label, label))
         if not field.has_input:
             continue
         found, value = _lookup(input_values, field)
@@ -36,7 +43,7 @@ def _lookup(values: Mapping[str, Any], field: Field) -> tuple[bool, Any]:
 
 def _trail(form: FormSchema, field: Field) -> str:
     # Nested fields carry their objects' labels: "Target → Market".
-    labels = [form.by_path[field.path[:depth]].label for depth in range(1, len(field.path) + 1)]
+    labels = [form.label_at(field.path[:depth]) for depth in range(1, len(field.path) + 1)]
     return truncate(" → ".join(labels), SUMMARY_LIMIT)
 
 

@@ -6,14 +6,17 @@ may be of the wrong type, so every read checks what it finds.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.form_blocks import TICKED
-from bot.form_fields import ACTION_ID, SLACK_TEXT_LIMIT, Field, FormSchema, Kind, Path
+from bot.form_branches import read_choices
+from bot.form_elements import TICKED
+from bot.form_fields import ACTION_ID, SLACK_TEXT_LIMIT, Field, FormSchema, Kind, Path, Picker
+from bot.form_pickers import is_slack_id
 from bot.form_text import truncate
 
 
@@ -29,6 +32,13 @@ _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DIGITS = re.compile(r"[0-9]{1,12}")
 _LATEST_DATE_TIME = 253_402_300_799  # 9999-12-31T23:59:59Z
+_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+# Where each picker leaves its choice in the view state (plural + "s" for many).
+_PICKER_STATE = {
+    Picker.USERS: "selected_user",
+    Picker.CHANNELS: "selected_channel",
+    Picker.CONVERSATIONS: "selected_conversation",
+}
 
 
 class _Unreadable(ValueError):
@@ -39,12 +49,16 @@ def parse_submission(
     form: FormSchema, state_values: Mapping[str, Mapping[str, Any]]
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Typed input values from view["state"]["values"], and {block_id: message} for
-    values that cannot even be converted. Empty optional inputs are left out."""
+    values that cannot even be converted. Empty optional inputs are left out; of each
+    oneOf/anyOf only the alternative chosen in the form is read."""
+    choices = read_choices(form, state_values)
+    form = form.chosen(choices)
     values: dict[Path, Any] = {}
-    provided: set[Path] = set()
+    # An alternative the person chose counts as filled in, even before its fields are.
+    provided: set[Path] = {path for path in choices if form.selectors[path].optional}
     errors: dict[str, str] = {}
     for field in form.fields:
-        if field.kind is Kind.CONST:
+        if field.kind is Kind.CONST and field.has_default:
             values[field.path] = field.const  # never taken from the client
         if not field.has_input:
             continue
@@ -60,7 +74,7 @@ def parse_submission(
         values[field.path] = value
         if not (field.kind is Kind.BOOLEAN and value is False):
             provided.add(field.path)  # an unticked box is not something the person filled in
-    return _assemble(form, values, provided), errors
+    return _assemble(form, values, provided, choices), errors
 
 
 def _action_state(state_values: Any, block_id: str) -> Mapping[str, Any]:
@@ -69,21 +83,29 @@ def _action_state(state_values: Any, block_id: str) -> Mapping[str, Any]:
     return action if isinstance(action, Mapping) else {}
 
 
-def _assemble(form: FormSchema, values: dict[Path, Any], provided: set[Path]) -> dict[str, Any]:
+def _assemble(
+    form: FormSchema, values: dict[Path, Any], provided: set[Path], choices: Mapping[Path, int]
+) -> dict[str, Any]:
     # An object is sent when it is required (and so is its parent) or when anything inside
-    # it was filled in; an optional object left blank is left out entirely.
+    # it was filled in; an optional object left blank is left out entirely. The chosen
+    # alternative of a oneOf/anyOf, when it is an object, is sent the same way.
     kept: set[Path] = {()}
     result: dict[str, Any] = {}
     for field in form.fields:
-        if field.path[:-1] not in kept:
+        if field.path[:-1] not in kept or field.path in kept:
             continue
-        if field.kind is Kind.OBJECT:
+        if field.kind is Kind.OBJECT or _holds_object(field, choices):
             if field.required or any(path[: len(field.path)] == field.path for path in provided):
                 kept.add(field.path)
                 _place(result, field.path, {})
-        elif field.path in values:
+        elif field.path in values and field.kind is not Kind.BRANCH:
             _place(result, field.path, values[field.path])
     return result
+
+
+def _holds_object(field: Field, choices: Mapping[Path, int]) -> bool:
+    index = choices.get(field.path) if field.kind is Kind.BRANCH else None
+    return index is not None and field.object_branches[index]
 
 
 def _place(result: dict[str, Any], path: Path, value: Any) -> None:
@@ -127,6 +149,45 @@ def _date_time(field: Field, action: Mapping[str, Any]) -> Any:
         raise _Unreadable("Pick a date and time.")
     # RFC 3339 in UTC, as MarketCore expects: 2026-12-24T10:00:00Z.
     return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _time(field: Field, action: Mapping[str, Any]) -> Any:
+    text = action.get("selected_time")
+    if text is None or text == "":
+        return _BLANK
+    if not isinstance(text, str) or not _TIME.fullmatch(text):
+        raise _Unreadable("Pick a time.")
+    # The timepicker works in UTC (see form_elements.TIME_ZONE): RFC 3339 time with its offset.
+    return f"{text}:00Z"
+
+
+def _picker(field: Field, action: Mapping[str, Any]) -> Any:
+    key = _PICKER_STATE[field.picker or Picker.CONVERSATIONS]
+    if field.multiple:
+        ids = action.get(f"{key}s")
+        if ids is None or ids == []:
+            return _BLANK
+        if not isinstance(ids, list) or not all(is_slack_id(item) for item in ids):
+            raise _Unreadable("Pick from the list.")
+        return list(dict.fromkeys(ids))
+    picked = action.get(key)
+    if picked is None or picked == "":
+        return _BLANK
+    if not is_slack_id(picked):
+        raise _Unreadable("Pick from the list.")
+    return picked
+
+
+def _json(field: Field, action: Mapping[str, Any]) -> Any:
+    text = _text(field, action)
+    if text is _BLANK:
+        return _BLANK
+    try:
+        value = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        where = f" (line {error.lineno})" if isinstance(error, json.JSONDecodeError) else ""
+        raise _Unreadable(f"This is not valid JSON{where}.") from None
+    return value
 
 
 def _integer(field: Field, action: Mapping[str, Any]) -> Any:
@@ -222,10 +283,13 @@ _READERS: dict[Kind, Callable[[Field, Mapping[str, Any]], Any]] = {
     Kind.URL: _text,
     Kind.DATE: _date,
     Kind.DATE_TIME: _date_time,
+    Kind.TIME: _time,
     Kind.INTEGER: _integer,
     Kind.NUMBER: _number,
     Kind.BOOLEAN: _boolean,
     Kind.CHOICE: _choice,
     Kind.CHOICES: _choices,
     Kind.LINES: _lines,
+    Kind.JSON: _json,
+    Kind.PICKER: _picker,
 }

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from bot.form_blocks import build_form_blocks
 from bot.form_errors import validate_inputs
-from bot.form_fields import ACTION_ID, Field, FormSchema, Kind
+from bot.form_fields import ACTION_ID, BRANCH_ACTION_ID, Field, FormSchema, Kind
 from bot.form_schema import prepare_schema
 from bot.form_summary import summarize_inputs
 from bot.form_values import parse_submission
 
 __all__ = [
     "ACTION_ID",
+    "BRANCH_ACTION_ID",
     "Field",
     "FormSchema",
     "Kind",

@@ -15,6 +15,7 @@ INVENTORY_REFRESH_ID = "a494e022-a169-4167-88c4-a587e4ab409e"
 QUARTERLY_CLOSE_ID = "a81dae74-98aa-4fa9-8a49-0a422eac60ef"
 LEAD_SCORING_ID = "10bc0e69-8bd2-4243-aa19-e0372c8876e7"
 CHURN_DIGEST_ID = "ab0b5e40-2fec-4442-938b-65ebc0e2812c"
+VENDOR_PAYOUT_ID = "5d0f3c1e-7b8a-4c2d-9e6f-1a2b3c4d5e6f"
 
 WAREHOUSE_ERROR = "Warehouse credentials expired: reconnect Snowflake in MarketCore settings"
 QUARTERLY_CLOSE_ERROR = (
@@ -116,6 +117,83 @@ _CAMPAIGN_INPUTS = _object(
     ["audience", "channels"],
 )
 
+# A richer schema: $defs, allOf, oneOf, const, readOnly, a password, a time, a uuid,
+# x-slack pickers, a typeahead menu past 100 values, labelled choices, dependentRequired.
+_VENDOR_PAYOUT_INPUTS = {
+    "type": "object",
+    "$defs": {
+        "money": {
+            "type": "object",
+            "title": "Amount",
+            "properties": {
+                "value": {"type": "number", "title": "Amount", "exclusiveMinimum": 0},
+                "currency": {
+                    "title": "Currency",
+                    "oneOf": [
+                        {"const": "EUR", "title": "Euro"},
+                        {"const": "USD", "title": "US dollar"},
+                        {"const": "GBP", "title": "Pound sterling"},
+                    ],
+                },
+            },
+            "required": ["value", "currency"],
+        },
+    },
+    "allOf": [
+        {
+            "properties": {
+                "vendor_id": {"type": "string", "format": "uuid", "title": "Vendor id"},
+                "amount": {"$ref": "#/$defs/money"},
+            },
+            "required": ["vendor_id", "amount"],
+        },
+    ],
+    "properties": {
+        "cost_center": {
+            "type": "string",
+            "title": "Cost center",
+            "enum": [f"CC-{number:04d}" for number in range(1, 151)],
+        },
+        "pay_at": {"type": "string", "format": "time", "title": "Pay at (UTC)"},
+        "approver": {"type": "string", "title": "Approver", "x-slack": {"picker": "users"}},
+        "notify": {
+            "type": "array",
+            "title": "Notify channels",
+            "items": {"type": "string"},
+            "x-slack": {"picker": "channels"},
+        },
+        "bank_token": {"type": "string", "format": "password", "title": "Bank token"},
+        "reference": {"type": ["string", "null"], "title": "Reference", "maxLength": 35},
+        "source": {"const": "slack", "title": "Requested from"},
+        "ledger": {"type": "string", "readOnly": True, "default": "AP-EU", "title": "Ledger"},
+        "payout": {
+            "title": "Pay by",
+            "oneOf": [
+                {
+                    "title": "Bank transfer",
+                    "type": "object",
+                    "properties": {
+                        "method": {"const": "bank"},
+                        "iban": {"type": "string", "title": "IBAN", "minLength": 15},
+                    },
+                    "required": ["method", "iban"],
+                },
+                {
+                    "title": "Check by mail",
+                    "type": "object",
+                    "properties": {
+                        "method": {"const": "check"},
+                        "mail_to": {"type": "string", "title": "Mail to", "maxLength": 200},
+                    },
+                    "required": ["method", "mail_to"],
+                },
+            ],
+        },
+    },
+    "required": ["payout"],
+    "dependentRequired": {"reference": ["pay_at"]},
+}
+
 SAMPLE_WORKFLOWS: tuple[SampleWorkflow, ...] = (
     SampleWorkflow(
         REVENUE_REPORT_ID,
@@ -185,6 +263,15 @@ SAMPLE_WORKFLOWS: tuple[SampleWorkflow, ...] = (
             ["team"],
         ),
     ),
+)
+
+# Served only when a test or demo adds it (`Simulator.workflows`), so the default list
+# and the counts other tests rely on stay as they are.
+VENDOR_PAYOUT = SampleWorkflow(
+    VENDOR_PAYOUT_ID,
+    "Vendor payout",
+    "Pays a vendor from a cost center, with an approver and channels to notify.",
+    _VENDOR_PAYOUT_INPUTS,
 )
 
 

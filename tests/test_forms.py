@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from slack_sdk.models.views import View
 
 from bot.forms import (
     ACTION_ID,
+    BRANCH_ACTION_ID,
     Field,
     FormSchema,
     Kind,
@@ -73,10 +75,16 @@ FILLED_IN: dict[str, Any] = {
 }
 
 
-def slack_state(form: FormSchema, values: dict[str, Any]) -> dict[str, Any]:
-    """view["state"]["values"] as Slack sends it when a person has entered `values`."""
+def slack_state(
+    form: FormSchema, values: dict[str, Any], choices: dict[tuple[str, ...], int] | None = None
+) -> dict[str, Any]:
+    """view["state"]["values"] as Slack sends it when a person has entered `values`,
+    having picked the alternatives `choices` of each oneOf/anyOf."""
     state: dict[str, Any] = {}
-    for field in form.fields:
+    for path, index in (choices or {}).items():
+        option = {"text": {"type": "plain_text", "text": "x"}, "value": str(index)}
+        state[form.selectors[path].block_id] = {BRANCH_ACTION_ID: {"selected_option": option}}
+    for field in form.chosen(choices or {}).fields:
         if field.has_input:
             found, value = _lookup(values, field.path)
             state[field.block_id] = {ACTION_ID: _action(field, value if found else None)}
@@ -115,6 +123,14 @@ def _action(field: Field, value: Any) -> dict[str, Any]:
     if field.kind is Kind.DATE_TIME:
         seconds = None if value is None else int(datetime.fromisoformat(value).timestamp())
         return {"type": "datetimepicker", "selected_date_time": seconds}
+    if field.kind is Kind.TIME:
+        return {"type": "timepicker", "selected_time": None if value is None else value[:5]}
+    if field.kind is Kind.PICKER and field.multiple:
+        return {"type": "multi_channels_select", "selected_channels": value}
+    if field.kind is Kind.PICKER:
+        return {"type": "users_select", "selected_user": value}
+    if field.kind is Kind.JSON:
+        return {"type": "plain_text_input", "value": None if value is None else json.dumps(value)}
     if field.kind is Kind.LINES:
         text = None if value is None else "\n".join(str(item) for item in value)
         return {"type": "plain_text_input", "value": text}
@@ -250,9 +266,49 @@ _scalars = st.one_of(
 )
 
 
+_RICHER: dict[str, tuple[dict[str, Any], st.SearchStrategy[Any]]] = {
+    "time": (
+        {"type": "string", "format": "time"},
+        st.times().map(lambda moment: moment.strftime("%H:%M:00Z")),
+    ),
+    "uuid": ({"type": "string", "format": "uuid"}, st.uuids().map(str)),
+    "user": (
+        {"type": "string", "x-slack": {"picker": "users"}},
+        st.from_regex(r"U[A-Z0-9]{8}", fullmatch=True),
+    ),
+    "channels": (
+        {"type": "array", "items": {"type": "string"}, "x-slack": {"picker": "channels"}},
+        st.lists(st.from_regex(r"C[A-Z0-9]{8}", fullmatch=True), min_size=1, unique=True),
+    ),
+    "rows": (
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"sku": {"type": "string"}, "qty": {"type": "integer"}},
+            },
+        },
+        st.lists(st.fixed_dictionaries({"sku": _words, "qty": st.integers(-9, 9)}), min_size=1),
+    ),
+    "huge": ({"type": "integer", "minimum": 10**18}, st.integers(10**18, 10**24)),
+    "nullable": ({"type": ["integer", "null"]}, st.integers(-50, 50)),
+    "many": (
+        {"enum": [f"v{number}" for number in range(150)]},
+        st.sampled_from([f"v{number}" for number in range(150)]),
+    ),
+    "labelled": (
+        {"oneOf": [{"const": 1, "title": "One"}, {"const": True, "title": "Yes"}]},
+        st.sampled_from([1, True]),
+    ),
+}
+
+
 @st.composite
 def _property(draw: st.DrawFn) -> tuple[dict[str, Any], st.SearchStrategy[Any]]:
-    kind = draw(st.sampled_from(["string", "integer", "number", "boolean", "enum", "tags", "date"]))
+    kinds = ["string", "integer", "number", "boolean", "enum", "tags", "date", *_RICHER]
+    kind = draw(st.sampled_from(kinds))
+    if kind in _RICHER:
+        return _RICHER[kind]
     if kind == "enum":
         choices = draw(st.lists(_scalars, min_size=1, max_size=8, unique_by=repr))
         return {"enum": choices}, st.sampled_from(choices)
@@ -293,7 +349,55 @@ def test_any_flat_schema_and_instance_survive_the_round_trip(
     values, errors = parse_submission(form, slack_state(form, instance))
 
     assert errors == {}
-    assert values == instance
+    assert _same_json(values, instance)
+    assert validate_inputs(form, values) == {}
+
+
+def _same_json(left: Any, right: Any) -> bool:
+    # `True == 1` in Python; JSON tells them apart, and so must the round trip.
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(_same_json(left[k], right[k]) for k in left)
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(map(_same_json, left, right))
+    return type(left) is type(right) and left == right
+
+
+@st.composite
+def _alternatives_and_instance(
+    draw: st.DrawFn,
+) -> tuple[dict[str, Any], dict[str, Any], dict[tuple[str, ...], int]]:
+    # A required oneOf of object shapes, each told apart by a constant, at the root or
+    # under a property; the instance fills in one of them.
+    count = draw(st.integers(2, 4))
+    branches, values = [], []
+    for index in range(count):
+        fields = {f"f{index}_{n}": draw(_property()) for n in range(draw(st.integers(1, 3)))}
+        properties = {"kind": {"const": f"k{index}"}}
+        properties.update({name: schema for name, (schema, _) in fields.items()})
+        branches.append({"type": "object", "properties": properties, "required": ["kind"]})
+        chosen = {name: draw(strategy) for name, (_, strategy) in fields.items()}
+        values.append({"kind": f"k{index}", **chosen})
+
+    index = draw(st.integers(0, count - 1))
+    if draw(st.booleans()):
+        return {"type": "object", "oneOf": branches}, values[index], {(): index}
+    schema = {"type": "object", "required": ["pick"], "properties": {"pick": {"oneOf": branches}}}
+    return schema, {"pick": values[index]}, {("pick",): index}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_alternatives_and_instance())
+def test_any_chosen_alternative_and_its_instance_survive_the_round_trip(
+    case: tuple[dict[str, Any], dict[str, Any], dict[tuple[str, ...], int]],
+) -> None:
+    schema, instance, choices = case
+    form = prepare_schema(schema)
+    _modal(build_form_blocks(form, choices))
+
+    values, errors = parse_submission(form, slack_state(form, instance, choices))
+
+    assert errors == {}
+    assert _same_json(values, instance)
     assert validate_inputs(form, values) == {}
 
 

@@ -113,13 +113,13 @@ def test_error_about_an_object_goes_on_its_first_input() -> None:
     }
 
 
-def test_form_level_error_goes_on_the_first_input() -> None:
+def test_one_of_several_required_fields_is_asked_for_by_name_on_the_first() -> None:
     form = _form(
         {"a": {"type": "string"}, "b": {"type": "string"}},
         anyOf=[{"required": ["a"]}, {"required": ["b"]}],
     )
 
-    assert validate_inputs(form, {}) == {"/a": "This value is not accepted."}
+    assert validate_inputs(form, {}) == {"/a": "Fill in A or B."}
 
 
 def test_dependent_required_error_goes_on_the_missing_field() -> None:

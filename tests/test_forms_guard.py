@@ -56,7 +56,6 @@ HOSTILE: dict[str, Any] = {
     "10,000 properties": _loop_free_many_properties(10_000),
     "300 properties": _loop_free_many_properties(300),
     "huge enum": {"type": "object", "properties": {"x": {"enum": list(range(10_000))}}},
-    "enum past a menu's size": {"type": "object", "properties": {"x": {"enum": list(range(101))}}},
     "invalid type keyword": {"type": 5},
     "invalid properties": {"type": "object", "properties": {"x": {"type": "strin"}}},
     "not an object schema": {"type": "string"},
@@ -79,18 +78,9 @@ HOSTILE: dict[str, Any] = {
     "non-JSON value": {"type": "object", "properties": {"x": {"enum": {1, 2}}}},
     "non-text key": {"type": "object", "properties": {1: {"type": "string"}}},
     "several types": {"type": "object", "properties": {"x": {"type": ["string", "integer"]}}},
-    "free-form object": {"type": "object", "properties": {"x": {"type": "object"}}},
     "list by position": {
         "type": "object",
         "properties": {"x": {"type": "array", "prefixItems": [{"type": "string"}]}},
-    },
-    "list of objects": {
-        "type": "object",
-        "properties": {"x": {"type": "array", "items": {"type": "object"}}},
-    },
-    "alternatives": {
-        "type": "object",
-        "properties": {"x": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
     },
     "false schema": {"type": "object", "properties": {"x": False}},
     "required but undescribed": {"type": "object", "required": ["ghost"], "properties": {}},
@@ -134,7 +124,7 @@ def test_remote_ref_is_never_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_reason_names_the_property_that_cannot_be_shown() -> None:
-    schema = {"type": "object", "properties": {"blob": {"type": "object"}}}
+    schema = {"type": "object", "properties": {"blob": {"type": "array", "prefixItems": [{}]}}}
 
     with pytest.raises(SchemaNotRenderable, match="“blob”"):
         prepare_schema(schema)

@@ -1,0 +1,66 @@
+"""Interactions inside an open run form: an alternative chosen, a long menu searched."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.errors import SchemaNotRenderable
+from bot.form_live import matching_choice_options, redrawn_form_view
+from bot.forms import ACTION_ID, BRANCH_ACTION_ID, FormSchema, prepare_schema
+from bot.services import Services
+from handlers.flow import replace_view
+
+logger = logging.getLogger(__name__)
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    """Attach the listeners that keep an open form in step with what the person does."""
+
+    @app.action(BRANCH_ACTION_ID)
+    async def alternative_chosen(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        await show_chosen_alternative(services, body)
+
+    @app.options(ACTION_ID)
+    async def choice_options(ack: AsyncAck, payload: dict[str, Any], body: dict[str, Any]) -> None:
+        await ack(options=await search_choices(services, body, payload))
+
+
+async def show_chosen_alternative(services: Services, body: dict[str, Any]) -> None:
+    """Redraw the form with the fields of the alternative just chosen, keeping the rest."""
+    view = body.get("view") or {}
+    form = await _open_form(services, view)
+    if form is None:
+        return
+    try:
+        redrawn = redrawn_form_view(view, form)
+    except SchemaNotRenderable as error:
+        logger.info("view %s cannot show that alternative: %s", view.get("id"), error)
+        return
+    await replace_view(services, str(view["id"]), view.get("hash"), redrawn)
+
+
+async def search_choices(
+    services: Services, body: dict[str, Any], payload: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The options of a long menu whose label contains what the person typed."""
+    form = await _open_form(services, body.get("view") or {})
+    if form is None:
+        return []
+    block_id, query = str(payload.get("block_id") or ""), str(payload.get("value") or "")
+    return [option.to_dict() for option in matching_choice_options(form, block_id, query)]
+
+
+async def _open_form(services: Services, view: dict[str, Any]) -> FormSchema | None:
+    # The schema is the one stored when the form was shown, never fetched again.
+    context = await services.store.load_form(str(view.get("id", "")))
+    if context is None:
+        logger.info("no form is stored for view %s; interaction ignored", view.get("id"))
+        return None
+    try:
+        return prepare_schema(context.schema)
+    except SchemaNotRenderable:
+        return None
