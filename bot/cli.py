@@ -46,8 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     simulator.add_argument("--port", type=int, default=8800)
     simulator.set_defaults(run=_simulator)
 
-    demo = commands.add_parser("demo", help="the simulator plus the bot, all on this machine")
-    demo.add_argument("--port", type=int, default=3000)
+    demo = commands.add_parser(
+        "demo", help="the simulator, the bot and a page playing Slack, all on this machine"
+    )
+    demo.add_argument("--port", type=int, default=3000, help="the page's port")
     demo.add_argument("--simulator-port", type=int, default=8800)
     demo.set_defaults(run=_demo)
 
