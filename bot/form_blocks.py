@@ -63,6 +63,8 @@ def _blocks_for(form: FormSchema, field: Field, choices: Mapping[Path, int]) -> 
             element=element_for(field),
             hint=field.hint,
             optional=field.optional,
+            # Pressing Enter in a text or number input checks it at once (see form_checks).
+            dispatch_action=field.checked_on_enter or None,
         )
     ]
 

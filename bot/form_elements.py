@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
     TimePickerElement,
     UrlInputElement,
 )
+from slack_sdk.models.blocks.basic_components import DispatchActionConfig
 
 from bot.form_fields import ACTION_ID, BRANCH_ACTION_ID, Field, Kind
 from bot.form_initial import (
@@ -53,6 +54,13 @@ Element = InputInteractiveElement
 def element_for(field: Field) -> Element:
     """The input element that asks for `field`, always under action_id ACTION_ID."""
     return _ELEMENTS[field.kind](field)
+
+
+def on_enter(field: Field) -> DispatchActionConfig | None:
+    """For an input checked as it is typed: tell the app when Enter is pressed in it."""
+    if not field.checked_on_enter:
+        return None
+    return DispatchActionConfig(trigger_actions_on=["on_enter_pressed"])
 
 
 def choice_options(field: Field) -> list[Option]:
@@ -94,20 +102,27 @@ def _text(field: Field) -> Element:
         multiline=field.multiline or None,
         min_length=field.min_length,
         max_length=field.max_length,
+        dispatch_action_config=on_enter(field),
     )
 
 
 def _email(field: Field) -> Element:
     initial = initial_text(field)
     return EmailInputElement(
-        action_id=ACTION_ID, placeholder=field.placeholder, initial_value=initial
+        action_id=ACTION_ID,
+        placeholder=field.placeholder,
+        initial_value=initial,
+        dispatch_action_config=on_enter(field),
     )
 
 
 def _url(field: Field) -> Element:
     initial = initial_text(field)
     return UrlInputElement(
-        action_id=ACTION_ID, placeholder=field.placeholder, initial_value=initial
+        action_id=ACTION_ID,
+        placeholder=field.placeholder,
+        initial_value=initial,
+        dispatch_action_config=on_enter(field),
     )
 
 
@@ -140,6 +155,7 @@ def _number(field: Field) -> Element:
             placeholder=field.placeholder,
             initial_value=initial_number(field),
             max_length=40,
+            dispatch_action_config=on_enter(field),
         )
     return NumberInputElement(
         action_id=ACTION_ID,
@@ -148,6 +164,7 @@ def _number(field: Field) -> Element:
         min_value=None if field.minimum is None else number_text(field.minimum),
         max_value=None if field.maximum is None else number_text(field.maximum),
         placeholder=field.placeholder,
+        dispatch_action_config=on_enter(field),
     )
 
 

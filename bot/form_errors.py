@@ -19,23 +19,40 @@ from bot.form_regex import UncheckablePattern, pattern_matches
 from bot.form_text import truncate, value_text
 
 _REQUIRED = ("required", "dependentRequired", "dependencies")
+_IS_REQUIRED = "This field is required."
 # One validation pass reports at most this many problems; the person fixes a few and resubmits.
 _MAX_ERRORS = 200
+
+# A problem on a block: its message, and for "this is missing" the missing property's path.
+_Placed = tuple[str, str, Path | None]
 
 
 def validate_inputs(form: FormSchema, input_values: Mapping[str, Any]) -> dict[str, str]:
     """Validate `input_values` against the form's schema; {} when valid, otherwise
     {block_id: message} with each message under the input it concerns."""
+    errors: dict[str, str] = {}
+    for block_id, message, _ in _problems(form, input_values):
+        errors.setdefault(block_id, message)
+    return errors
+
+
+def problem_of_field(form: FormSchema, input_values: Mapping[str, Any], field: Field) -> str | None:
+    """What validate_inputs would show under `field`, leaving out that some other property
+    is missing: a form half filled in is only judged on the field at hand."""
+    for block_id, message, missing in _problems(form, input_values):
+        if block_id == field.block_id and missing in (None, field.path):
+            return message
+    return None
+
+
+def _problems(form: FormSchema, input_values: Mapping[str, Any]) -> Iterator[_Placed]:
     validator = _validator(form.schema)
     # Errors land on the blocks the person sees: those of the alternatives they chose.
     form = form.chosen(infer_choices(form, input_values))
-    errors: dict[str, str] = {}
     for count, error in enumerate(validator.iter_errors(dict(input_values))):
         if count >= _MAX_ERRORS:
             break
-        for block_id, message in _placed(form, error):
-            errors.setdefault(block_id, message)
-    return errors
+        yield from _placed(form, error)
 
 
 def _validator(schema: dict[str, Any]) -> Any:
@@ -82,13 +99,13 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterat
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def _placed(form: FormSchema, error: Any) -> Iterator[tuple[str, str]]:
+def _placed(form: FormSchema, error: Any) -> Iterator[_Placed]:
     location = list(error.absolute_path)
     typed_as_json = _field_at(form, location)
     if typed_as_json is not None and typed_as_json.kind is Kind.JSON:
         inner = location[len(typed_as_json.path) :]
         if inner or error.validator in _REQUIRED:
-            yield typed_as_json.block_id, _inside_json(error, inner)
+            yield typed_as_json.block_id, _inside_json(error, inner), None
             return
     if error.validator in ("oneOf", "anyOf"):
         yield from _placed_alternatives(form, error, _names(location))
@@ -98,7 +115,8 @@ def _placed(form: FormSchema, error: Any) -> Iterator[tuple[str, str]]:
         if missing:
             parent = _names(location)
             for name in missing:
-                yield from _on_block(form, (*parent, name), "This field is required.")
+                path = (*parent, name)
+                yield from _on_block(form, path, _IS_REQUIRED, missing=path)
             return
 
     field = _field_at(form, location)
@@ -122,7 +140,7 @@ def _inside_json(error: Any, inner: list[Any]) -> str:
     return truncate(f"{where[:1].upper()}{where[1:]}: {message}" if where else message, 300)
 
 
-def _placed_alternatives(form: FormSchema, error: Any, path: Path) -> Iterator[tuple[str, str]]:
+def _placed_alternatives(form: FormSchema, error: Any, path: Path) -> Iterator[_Placed]:
     # No alternative fits: report what is wrong with the one the person is filling in
     # (the chosen one when the form offers a choice, else the closest), in its own words.
     branch_errors: dict[int, list[Any]] = {}
@@ -145,12 +163,13 @@ def _placed_alternatives(form: FormSchema, error: Any, path: Path) -> Iterator[t
         yield from _placed(form, inner)
 
 
-def _one_of_required(form: FormSchema, path: Path, errors: Any) -> Iterator[tuple[str, str]]:
+def _one_of_required(form: FormSchema, path: Path, errors: Any) -> Iterator[_Placed]:
     # `anyOf: [{required: [a]}, {required: [b]}]`: any one of them will do, say so.
     missing = list(dict.fromkeys(name for inner in errors for name in _missing_names(inner)))
     labels = [form.label_at((*path, name)) for name in missing]
     message = f"Fill in {' or '.join(labels)}." if len(labels) < 4 else "Fill in more fields."
-    yield from _on_block(form, (*path, missing[0]) if missing else path, truncate(message, 200))
+    first = (*path, missing[0]) if missing else path
+    yield from _on_block(form, first, truncate(message, 200), missing=first)
 
 
 def _closeness(errors: list[Any], index: int) -> tuple[int, int, int]:
@@ -176,26 +195,28 @@ def _missing_names(error: Any) -> Iterator[str]:
     yield from (name for name in names if isinstance(name, str) and name not in instance)
 
 
-def _on_block(form: FormSchema, path: Path, message: str) -> Iterator[tuple[str, str]]:
+def _on_block(
+    form: FormSchema, path: Path, message: str, *, missing: Path | None = None
+) -> Iterator[_Placed]:
     # Errors only show under input blocks: a header, a constant or a property the form
     # does not know passes its message to the nearest input block at or above it.
     while True:
         field = form.by_path.get(path)
         if field is not None and field.has_input:
-            yield field.block_id, message
+            yield field.block_id, message, missing
             return
         selector = form.selectors.get(path)
         if selector is not None:
-            yield selector.block_id, message
+            yield selector.block_id, message, missing
             return
         target = form.first_input(path) if field is not None else None
         if target is not None:
-            yield target.block_id, message
+            yield target.block_id, message, missing
             return
         if not path:
             first = form.first_input()
             if first is not None:
-                yield first.block_id, message
+                yield first.block_id, message, missing
             return
         path = path[:-1]
 

@@ -109,6 +109,14 @@ class Field:
         return self.kind not in (Kind.OBJECT, Kind.CONST, Kind.BRANCH)
 
     @property
+    def checked_on_enter(self) -> bool:
+        """Whether the input checks its own value when the person presses Enter in it: a
+        single-line text or number (Enter in a text area starts a new line instead)."""
+        if self.kind in (Kind.EMAIL, Kind.URL, Kind.INTEGER, Kind.NUMBER):
+            return True
+        return self.kind is Kind.TEXT and not self.multiline
+
+    @property
     def is_input_block(self) -> bool:
         """Whether the field is drawn as an input block, which may carry an error."""
         return self.has_input or self.kind is Kind.BRANCH

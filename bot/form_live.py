@@ -17,6 +17,7 @@ from bot.form_blocks import build_form_blocks
 from bot.form_branches import lookup, read_choices
 from bot.form_elements import MAX_STATIC_OPTIONS, choice_option
 from bot.form_fields import Field, FormSchema, Kind
+from bot.form_notes import shown_notes, with_notes
 from bot.form_values import parse_submission
 
 # Form blocks' ids are JSON Pointers ("/…") or digests and selects ("#…"); Slack's own
@@ -25,12 +26,21 @@ _FORM_BLOCK_PREFIXES = ("/", "#")
 _MAX_QUERY = 100
 
 
-def redrawn_form_view(view: Mapping[str, Any], form: FormSchema) -> View:
+def redrawn_form_view(
+    view: Mapping[str, Any], form: FormSchema, notes: Mapping[str, Block] | None = None
+) -> View:
     """The open form `view` again, showing the alternatives now chosen in its state and
-    keeping everything already entered; the blocks above the form are kept as they were."""
+    keeping everything already entered; the blocks above the form are kept as they were.
+
+    `notes` are shown under the inputs they are keyed by (block id); by default the notes
+    the view already shows stay, under those of their inputs still on the form.
+    """
     state = (view.get("state") or {}).get("values") or {}
     choices = read_choices(form, state)
     shown = _with_entered(form.chosen(choices), state)
+    if notes is None:
+        notes = _parsed(shown_notes(view, form))
+    blocks = [*_blocks_above_form(view), *build_form_blocks(shown, choices)]
     return View(
         type="modal",
         callback_id=view.get("callback_id"),
@@ -38,8 +48,13 @@ def redrawn_form_view(view: Mapping[str, Any], form: FormSchema) -> View:
         submit=view.get("submit"),
         close=view.get("close"),
         private_metadata=view.get("private_metadata"),
-        blocks=[*_blocks_above_form(view), *build_form_blocks(shown, choices)],
+        blocks=with_notes(blocks, notes),
     )
+
+
+def _parsed(blocks: Mapping[str, Mapping[str, Any]]) -> dict[str, Block]:
+    parsed = {key: Block.parse(dict(block)) for key, block in blocks.items()}
+    return {key: block for key, block in parsed.items() if block is not None}
 
 
 def _with_entered(form: FormSchema, state: Mapping[str, Any]) -> FormSchema:

@@ -1,5 +1,6 @@
 """The form layer: JSON Schema → Slack modal blocks, view state → typed input values,
-jsonschema errors → {block_id: message}. Pure functions, no I/O.
+jsonschema errors → {block_id: message}, and one input's problem while the form is
+open. Pure functions, no I/O.
 
 The work is split by step into the `bot/form_*.py` modules; this is their public face.
 """
@@ -7,6 +8,7 @@ The work is split by step into the `bot/form_*.py` modules; this is their public
 from __future__ import annotations
 
 from bot.form_blocks import build_form_blocks
+from bot.form_checks import field_problem
 from bot.form_errors import validate_inputs
 from bot.form_fields import ACTION_ID, BRANCH_ACTION_ID, Field, FormSchema, Kind
 from bot.form_schema import prepare_schema
@@ -20,6 +22,7 @@ __all__ = [
     "FormSchema",
     "Kind",
     "build_form_blocks",
+    "field_problem",
     "parse_submission",
     "prepare_schema",
     "summarize_inputs",

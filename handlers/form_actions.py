@@ -1,4 +1,5 @@
-"""Interactions inside an open run form: an alternative chosen, a long menu searched."""
+"""Interactions inside an open run form: an alternative chosen, a long menu searched,
+an input checked when Enter is pressed in it."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.views import View
 
 from bot.errors import SchemaNotRenderable
+from bot.form_checks import checked_form_view
 from bot.form_live import matching_choice_options, redrawn_form_view
 from bot.forms import ACTION_ID, BRANCH_ACTION_ID, FormSchema, prepare_schema
 from bot.services import Services
@@ -23,6 +27,12 @@ def register(app: AsyncApp, services: Services) -> None:
     async def alternative_chosen(ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
         await show_chosen_alternative(services, body)
+
+    @app.action(ACTION_ID)
+    async def field_entered(ack: AsyncAck, body: dict[str, Any]) -> None:
+        # Only inputs drawn with dispatch_action (text and numbers, on Enter) send these.
+        await ack()
+        await show_field_problem(services, body)
 
     @app.options(ACTION_ID)
     async def choice_options(ack: AsyncAck, payload: dict[str, Any], body: dict[str, Any]) -> None:
@@ -41,6 +51,37 @@ async def show_chosen_alternative(services: Services, body: dict[str, Any]) -> N
         logger.info("view %s cannot show that alternative: %s", view.get("id"), error)
         return
     await replace_view(services, str(view["id"]), view.get("hash"), redrawn)
+
+
+async def show_field_problem(services: Services, body: dict[str, Any]) -> None:
+    """Show what is wrong with the value just entered right under its input, or clear the
+    note once it is fixed; everything else on the form stays as the person left it."""
+    view = body.get("view") or {}
+    actions = body.get("actions") or [{}]
+    block_id = str(actions[0].get("block_id") or "")
+    form = await _open_form(services, view)
+    if form is None:
+        return
+    try:
+        checked = checked_form_view(view, form, block_id)
+    except SchemaNotRenderable as error:
+        logger.info("view %s cannot show its notes: %s", view.get("id"), error)
+        return
+    if checked is None or not _valid(checked):
+        return
+    # The hash guards against overwriting a newer view; a conflict loses only this note.
+    if await replace_view(services, str(view["id"]), view.get("hash"), checked) is not None:
+        logger.info("view %s: the note under input %s was updated", view.get("id"), block_id)
+
+
+def _valid(view: View) -> bool:
+    # A note is a courtesy: never trade the person's form for replace_view's error view.
+    try:
+        view.to_dict()
+    except SlackObjectFormationError as error:
+        logger.error("not showing a note that would break the view: %s", error)
+        return False
+    return True
 
 
 async def search_choices(

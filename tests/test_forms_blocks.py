@@ -10,6 +10,9 @@ from slack_sdk.models.views import View
 from bot.errors import SchemaNotRenderable
 from bot.forms import build_form_blocks, prepare_schema
 
+# Text and number inputs tell the app when Enter is pressed, so they are checked at once.
+_ON_ENTER = {"trigger_actions_on": ["on_enter_pressed"]}
+
 
 def _blocks(properties: dict[str, Any], required: list[str] | None = None) -> list[dict[str, Any]]:
     schema = {"type": "object", "properties": properties, "required": required or []}
@@ -35,17 +38,39 @@ def test_string_is_a_single_line_plain_text_input_in_an_input_block() -> None:
         "block_id": "/x",
         "label": {"type": "plain_text", "text": "X", "emoji": True},
         "optional": False,
+        "dispatch_action": True,
         "element": {
             "type": "plain_text_input",
             "action_id": "value",
             "min_length": 2,
             "max_length": 40,
+            "dispatch_action_config": _ON_ENTER,
         },
     }
 
 
 def test_long_string_is_a_multiline_input() -> None:
     assert _element({"type": "string", "maxLength": 1000})["multiline"] is True
+
+
+def test_enter_in_a_text_area_starts_a_new_line_rather_than_checking_it() -> None:
+    block = _block({"type": "string", "maxLength": 1000})
+
+    assert "dispatch_action" not in block
+    assert "dispatch_action_config" not in block["element"]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "boolean"},
+        {"enum": ["a", "b"]},
+        {"type": "string", "format": "date"},
+        {"type": "array", "items": {"type": "string"}},
+    ],
+)
+def test_only_text_and_number_inputs_are_checked_on_enter(schema: dict[str, Any]) -> None:
+    assert "dispatch_action" not in _block(schema)
 
 
 def test_title_description_examples_and_default_fill_the_block() -> None:
@@ -72,7 +97,11 @@ def test_title_description_examples_and_default_fill_the_block() -> None:
 def test_email_and_uri_get_their_own_inputs(text_format: str, element_type: str) -> None:
     element = _element({"type": "string", "format": text_format})
 
-    assert element == {"type": element_type, "action_id": "value"}
+    assert element == {
+        "type": element_type,
+        "action_id": "value",
+        "dispatch_action_config": _ON_ENTER,
+    }
 
 
 def test_date_is_a_datepicker_with_its_default() -> None:
@@ -101,6 +130,7 @@ def test_integer_is_a_whole_number_input_with_its_bounds() -> None:
         "min_value": "1",
         "max_value": "10",
         "initial_value": "3",
+        "dispatch_action_config": _ON_ENTER,
     }
 
 
