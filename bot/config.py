@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     MARKETCORE_API_TOKEN: SecretStr | None = None
     DATABASE_URL: str = "sqlite:///workflow-bot.db"
     LOG_LEVEL: str = Field(default="INFO")
+    # The tracker's budgets: MarketCore polls per second (shared by every run being watched)
+    # and Slack message edits per second (chat.update is in Slack's ~50-a-minute tier).
+    MARKETCORE_POLL_RATE: float = Field(default=50.0, gt=0)
+    SLACK_EDIT_RATE: float = Field(default=1.0, gt=0)
     LOG_FORMAT: Literal["text", "json"] = "text"
     ACCESS_POLICY_FILE: Path | None = None
 
@@ -59,8 +63,13 @@ class Settings(BaseSettings):
     @field_validator("DATABASE_URL")
     @classmethod
     def _database_url(cls, value: str) -> str:
+        scheme, _, rest = value.partition("://")
+        if scheme in ("postgresql", "postgres") and rest:
+            return value  # the driver reads the rest (host, port, user, database, options)
         if not value.startswith("sqlite:///") or value == "sqlite:///":
-            raise ValueError("must look like sqlite:///path/to/file.db")
+            raise ValueError(
+                "must look like sqlite:///path/to/file.db or postgresql://user@host/dbname"
+            )
         return value
 
     @field_validator("LOG_LEVEL")
@@ -96,7 +105,7 @@ class Settings(BaseSettings):
 
     @property
     def database_path(self) -> Path:
-        """The SQLite file named by `DATABASE_URL`."""
+        """The SQLite file named by `DATABASE_URL` (meaningless for a postgresql:// URL)."""
         return Path(self.DATABASE_URL.removeprefix("sqlite:///"))
 
     @property

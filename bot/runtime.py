@@ -14,13 +14,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.access import AccessControl
 from bot.config import Settings
 from bot.dispatch import Dispatcher
+from bot.inflight import InFlight
 from bot.marketcore import MarketCore
 from bot.publisher import SlackPublisher
 from bot.services import Services
-from bot.store import Store
+from bot.store import open_store
 from bot.tracker import RunTracker
 
 logger = logging.getLogger(__name__)
+
+_SHUTDOWN_GRACE = 20.0
 
 
 def build_slack_client(settings: Settings) -> AsyncWebClient:
@@ -58,13 +61,20 @@ class Runtime:
     async def start(self) -> Services:
         """Open the store, connect MarketCore, resume tracking; returns the services."""
         settings = self._settings
-        store = await Store.open(settings.database_path)
+        store = await open_store(settings.DATABASE_URL)
         marketcore = MarketCore(settings.MARKETCORE_MCP_URL, token=settings.MARKETCORE_API_TOKEN)
         await marketcore.start()
 
         slack = build_slack_client(settings)
         publisher = SlackPublisher(slack)
-        tracker = RunTracker(store, marketcore, publisher, first_poll=self._first_poll)
+        tracker = RunTracker(
+            store,
+            marketcore,
+            publisher,
+            first_poll=self._first_poll,
+            poll_rate=settings.MARKETCORE_POLL_RATE,
+            edit_rate=settings.SLACK_EDIT_RATE,
+        )
         dispatcher = Dispatcher(
             marketcore, store, publisher, on_tracked=tracker.wake, first_poll=self._first_poll
         )
@@ -76,6 +86,7 @@ class Runtime:
             publisher=publisher,
             dispatcher=dispatcher,
             tracker=tracker,
+            inflight=InFlight(),
         )
         await tracker.start()
         logger.info("workflow-bot ready (MarketCore at %s)", settings.MARKETCORE_MCP_URL)
@@ -86,6 +97,8 @@ class Runtime:
         if self._services is None:
             return
         services, self._services = self._services, None
+        # Dispatches and posts that began before the signal finish before anything closes.
+        await services.inflight.wait_idle(_SHUTDOWN_GRACE)
         await services.tracker.stop()
         await services.marketcore.aclose()
         await services.store.close()

@@ -1,8 +1,11 @@
 """Watches dispatched runs until they end, then edits their status message to say how.
 
-One loop reads due runs from the store by due time and polls a bounded number at once;
+One loop claims due runs from the store by due time and polls a bounded number at once;
 no task or timer exists per run, so the cost stays flat as runs grow into the thousands.
-Everything the loop needs to resume is in the store: a restart picks up where it stopped.
+Two budgets keep it polite: MarketCore polls per second, and Slack edits per second (so a
+burst of endings is spread within Slack's rate tier instead of drawing 429s). A claim is a
+lease in the store, so several processes sharing one database never work on the same run,
+and everything the loop needs to resume is in the store: a restart picks up where it stopped.
 """
 
 from __future__ import annotations
@@ -20,12 +23,53 @@ from bot.store import Store, TrackedRun
 
 logger = logging.getLogger(__name__)
 
-_GROWTH = 1.5  # each poll waits this much longer than the one before
+_GROWTH = 1.5  # each poll waits this much longer than the one before …
+_AGE_SHARE = 0.08  # … but never more than this share of the run's age (+ jitter stays < 10 %)
 _JITTER = 0.1  # ±10 %, so runs dispatched together do not stay in lockstep
 _MAX_EXPONENT = 64  # 1.5 ** 64 is far past any interval cap, and far from float overflow
 _RETRY_SECONDS = 5.0  # a failed edit is retried sooner than the next poll would be
 _IDLE_CHECK_SECONDS = 1.0  # the loop re-reads the store at least this often
 _STOP_GRACE_SECONDS = 5.0  # how long stop() lets polls in flight finish before cancelling
+_BURST_SECONDS = 1.0  # a budget saves up at most this many seconds' worth of calls
+_MIN_BURST = 1.0
+
+
+class RateBudget:
+    """A token bucket: on average `rate` actions per second, with a short burst allowed."""
+
+    def __init__(self, rate: float, *, burst: float | None = None) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self._rate = rate
+        self._capacity = max(_MIN_BURST, rate * _BURST_SECONDS if burst is None else burst)
+        self._tokens = self._capacity
+        self._updated = time.monotonic()
+
+    def available(self) -> int:
+        """How many actions may start right now."""
+        self._refill()
+        return int(self._tokens)
+
+    def spend(self, count: int = 1) -> None:
+        """Record `count` actions started (the balance may go negative: later ones wait)."""
+        self._refill()
+        self._tokens -= count
+
+    def wait_time(self) -> float:
+        """Seconds until one more action may start."""
+        self._refill()
+        return max(0.0, (1 - self._tokens) / self._rate)
+
+    async def acquire(self) -> None:
+        """Wait for a token and take it (callers queue in order of arrival)."""
+        self.spend()
+        if self._tokens < 0:
+            await asyncio.sleep(-self._tokens / self._rate)
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self._tokens = min(self._capacity, self._tokens + (now - self._updated) * self._rate)
+        self._updated = now
 
 
 class RunSource(Protocol):
@@ -63,6 +107,10 @@ class RunTracker:
         max_in_flight: int = 8,
         first_poll: float = 2.0,
         max_poll_interval: float = 60.0,
+        poll_rate: float = 50.0,
+        edit_rate: float = 1.0,
+        edit_burst: float = 20.0,
+        lease_seconds: float = 60.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         if max_in_flight < 1:
@@ -74,6 +122,9 @@ class RunTracker:
         self._first_poll = first_poll
         self._max_poll_interval = max_poll_interval
         self._retry_delay = min(_RETRY_SECONDS, max_poll_interval)
+        self._polls = RateBudget(poll_rate)
+        self._edits = RateBudget(edit_rate, burst=edit_burst)
+        self._lease = lease_seconds
         self._clock = clock
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
@@ -126,22 +177,23 @@ class RunTracker:
     async def _start_due_runs(self) -> None:
         # Cleared before reading, so a wake that arrives during the read is not lost.
         self._wake.clear()
-        free = self._max_in_flight - len(self._in_flight)
+        free = min(self._max_in_flight - len(self._in_flight), self._polls.available())
         if free <= 0:
             return
 
-        # Runs being polled are still due in the store: ask for enough to fill every free slot.
-        due = await self._store.due_runs(self._clock(), free + len(self._in_flight))
-        for run in due:
-            if free == 0:
-                break
+        now = self._clock()
+        claimed = await self._store.claim_due(now, free, lease_until=now + self._lease)
+        self._polls.spend(len(claimed))
+        for run in claimed:
+            # Only a lease that ran out while its poll was still going comes back here.
             if run.run_id not in self._in_flight:
-                self._spawn(run.run_id)
-                free -= 1
+                self._spawn(run)
 
     async def _time_to_next_check(self) -> float:
         if len(self._in_flight) >= self._max_in_flight:
             return _IDLE_CHECK_SECONDS  # a poll that finishes wakes the loop
+        if self._polls.available() < 1:
+            return self._polls.wait_time()
 
         next_due = await self._store.next_due_at()
         if next_due is None:
@@ -150,8 +202,9 @@ class RunTracker:
         wait = next_due - self._clock()
         return _IDLE_CHECK_SECONDS if wait <= 0 else min(wait, _IDLE_CHECK_SECONDS)
 
-    def _spawn(self, run_id: str) -> None:
-        task = asyncio.create_task(self._work_on(run_id), name=f"run-tracker:{run_id}")
+    def _spawn(self, run: TrackedRun) -> None:
+        run_id = run.run_id
+        task = asyncio.create_task(self._work_on(run), name=f"run-tracker:{run_id}")
         self._in_flight[run_id] = task
         task.add_done_callback(lambda _: self._finished(run_id))
 
@@ -161,20 +214,16 @@ class RunTracker:
 
     # One run's work.
 
-    async def _work_on(self, run_id: str) -> None:
-        run = None
+    async def _work_on(self, run: TrackedRun) -> None:
+        # The claim returned the row as it is now, and leased it to this process.
         try:
-            # The loop's snapshot may predate this run's last poll: act only if still due.
-            run = await self._store.get_run(run_id)
-            if run is None or run.final_edit_done or run.next_poll_at > self._clock():
-                return
             if run.status.is_final:
                 await self._edit_final(run)
             else:
                 await self._poll(run)
         except Exception:
-            logger.exception("Run tracker failed on run %s; trying again later", run_id)
-            await self._retry_later(run_id, polls=0 if run is None else run.polls)
+            logger.exception("Run tracker failed on run %s; trying again later", run.run_id)
+            await self._retry_later(run.run_id, polls=run.polls)
 
     async def _poll(self, run: TrackedRun) -> None:
         try:
@@ -204,6 +253,7 @@ class RunTracker:
     async def _edit_final(self, run: TrackedRun) -> None:
         # Recorded final before the edit, marked done after it: a crash in between edits the
         # same message again on restart, and never posts a second one.
+        await self._edits.acquire()
         try:
             await self._notifier.update(run)
         except Exception as exc:
@@ -226,19 +276,23 @@ class RunTracker:
         )
 
     async def _reschedule(self, run: TrackedRun) -> None:
-        exponent = min(run.polls, _MAX_EXPONENT)
-        interval = self._first_poll * _GROWTH**exponent * random.uniform(1 - _JITTER, 1 + _JITTER)
+        now = self._clock()
         await self._store.reschedule(
-            run.run_id,
-            next_poll_at=self._clock() + min(interval, self._max_poll_interval),
-            polls=run.polls + 1,
+            run.run_id, next_poll_at=now + self._interval(run, now), polls=run.polls + 1
         )
 
+    def _interval(self, run: TrackedRun, now: float) -> float:
+        # Backoff by poll count, bounded by the run's age: a run that ends is then shown
+        # within about a tenth of its age, and never later than the longest interval.
+        grown = self._first_poll * _GROWTH ** min(run.polls, _MAX_EXPONENT)
+        by_age = max(self._first_poll, _AGE_SHARE * (now - run.dispatched_at))
+        jittered = min(grown, by_age) * random.uniform(1 - _JITTER, 1 + _JITTER)
+        return min(jittered, self._max_poll_interval)
+
     async def _retry_later(self, run_id: str, *, polls: int) -> None:
+        delay = self._retry_delay * random.uniform(1 - _JITTER, 1 + _JITTER)
         try:
-            await self._store.reschedule(
-                run_id, next_poll_at=self._clock() + self._retry_delay, polls=polls
-            )
+            await self._store.reschedule(run_id, next_poll_at=self._clock() + delay, polls=polls)
         except Exception:
             logger.exception("Run tracker could not reschedule run %s", run_id)
             # Hold this slot a moment, so a broken store does not become a busy loop.

@@ -1,0 +1,1 @@
+"""Benchmarks for workflow-bot on loopback stand-ins: `python -m bench.run`."""

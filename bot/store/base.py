@@ -1,0 +1,83 @@
+"""What every store backend offers; callers type against `Store` and never see a driver."""
+
+from __future__ import annotations
+
+import abc
+import pathlib
+
+from bot.models import FormContext, TrackedRun, WorkflowRun
+
+# A form context only matters while its modal is open; Slack views do not live for a day.
+FORM_TTL_SECONDS = 24 * 3600
+
+
+class Store(abc.ABC):
+    """The bot's durable state. Every write is committed before its method returns."""
+
+    @classmethod
+    async def open(cls, path: pathlib.Path) -> Store:
+        """Open (or create) the SQLite file at `path`: the single-process default."""
+        from bot.store.sqlite import SqliteStore
+
+        return await SqliteStore.open_file(path)
+
+    @abc.abstractmethod
+    async def close(self) -> None:
+        """Release the connection(s); the store cannot be used afterwards."""
+
+    @abc.abstractmethod
+    async def save_form(self, form: FormContext) -> None:
+        """Keep `form` under its view id, replacing what that view had."""
+
+    @abc.abstractmethod
+    async def load_form(self, view_id: str) -> FormContext | None:
+        """The form context saved for `view_id`, or None."""
+
+    @abc.abstractmethod
+    async def claim_dispatch(self, key: str) -> bool:
+        """True the first time `key` is claimed (by any process), False ever after."""
+
+    @abc.abstractmethod
+    async def add_run(self, run: TrackedRun) -> None:
+        """Start tracking `run`; a run id already stored keeps its row."""
+
+    @abc.abstractmethod
+    async def set_message(self, run_id: str, channel: str, ts: str) -> None:
+        """Remember where the run's status message was posted."""
+
+    @abc.abstractmethod
+    async def record_status(self, run_id: str, run: WorkflowRun, *, now: float) -> TrackedRun:
+        """Store MarketCore's latest row for the run; a final status also sets `ended_at`."""
+
+    @abc.abstractmethod
+    async def mark_final_edit(self, run_id: str) -> None:
+        """The run's message needs no more edits: it shows the final state (or was given up)."""
+
+    @abc.abstractmethod
+    async def reschedule(self, run_id: str, *, next_poll_at: float, polls: int) -> None:
+        """Set when the tracker should look at the run next."""
+
+    @abc.abstractmethod
+    async def due_runs(self, now: float, limit: int) -> list[TrackedRun]:
+        """Posted runs owing work (a poll, or the final edit) due by `now`, oldest due first."""
+
+    @abc.abstractmethod
+    async def claim_due(self, now: float, limit: int, *, lease_until: float) -> list[TrackedRun]:
+        """Take up to `limit` due runs for this process until `lease_until`.
+
+        A claimed run's due time moves to `lease_until`, so no other process (or later loop
+        pass) takes it meanwhile; the claimer sets the real next due time when it is done,
+        and a claimer that dies simply lets the lease run out.
+        """
+
+    @abc.abstractmethod
+    async def unposted_runs(self) -> list[TrackedRun]:
+        """Runs whose status message was never saved (and not given up), oldest first."""
+
+    @abc.abstractmethod
+    async def get_run(self, run_id: str) -> TrackedRun | None:
+        """The tracked run with this id, or None."""
+
+    @abc.abstractmethod
+    async def next_due_at(self) -> float | None:
+        """The earliest due time among posted runs that still owe work, or None."""

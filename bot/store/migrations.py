@@ -1,0 +1,102 @@
+"""Versioned schema for both backends.
+
+Entry i of each list moves that database from version i to i + 1. Append new entries
+(to both lists, keeping the numbers in step); never edit one that has shipped. SQLite
+keeps its version in `PRAGMA user_version`, Postgres in the `schema_version` table.
+"""
+
+from __future__ import annotations
+
+SQLITE: tuple[str, ...] = (
+    """
+    CREATE TABLE forms (
+        view_id TEXT PRIMARY KEY,
+        workflow_id TEXT NOT NULL,
+        workflow_name TEXT NOT NULL,
+        schema_json TEXT,
+        channel_id TEXT NOT NULL,
+        requester_id TEXT NOT NULL,
+        response_url TEXT,
+        saved_at REAL NOT NULL
+    );
+    CREATE INDEX forms_by_saved_at ON forms (saved_at);
+
+    CREATE TABLE dispatch_keys (
+        key TEXT PRIMARY KEY,
+        claimed_at REAL NOT NULL
+    );
+
+    CREATE TABLE runs (
+        run_id TEXT PRIMARY KEY,
+        workflow_id TEXT NOT NULL,
+        workflow_name TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        requester_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        link_url TEXT NOT NULL,
+        error_reason TEXT,
+        inputs_json TEXT NOT NULL,
+        response_url TEXT,
+        dispatched_at REAL NOT NULL,
+        message_channel TEXT,
+        message_ts TEXT,
+        ended_at REAL,
+        final_edit_done INTEGER NOT NULL DEFAULT 0,
+        next_poll_at REAL NOT NULL DEFAULT 0,
+        polls INTEGER NOT NULL DEFAULT 0
+    );
+    -- Only open work is indexed, so the tracker's queries stay cheap as ended runs pile up.
+    CREATE INDEX runs_open_by_due ON runs (next_poll_at)
+        WHERE final_edit_done = 0 AND message_ts IS NOT NULL;
+    CREATE INDEX runs_unposted ON runs (dispatched_at)
+        WHERE final_edit_done = 0 AND message_ts IS NULL;
+    """,
+)
+
+POSTGRES: tuple[str, ...] = (
+    """
+    CREATE TABLE forms (
+        view_id TEXT PRIMARY KEY,
+        workflow_id TEXT NOT NULL,
+        workflow_name TEXT NOT NULL,
+        schema_json TEXT,
+        channel_id TEXT NOT NULL,
+        requester_id TEXT NOT NULL,
+        response_url TEXT,
+        saved_at DOUBLE PRECISION NOT NULL
+    );
+    CREATE INDEX forms_by_saved_at ON forms (saved_at);
+
+    CREATE TABLE dispatch_keys (
+        key TEXT PRIMARY KEY,
+        claimed_at DOUBLE PRECISION NOT NULL
+    );
+
+    CREATE TABLE runs (
+        run_id TEXT PRIMARY KEY,
+        workflow_id TEXT NOT NULL,
+        workflow_name TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        requester_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        link_url TEXT NOT NULL,
+        error_reason TEXT,
+        inputs_json TEXT NOT NULL,
+        response_url TEXT,
+        dispatched_at DOUBLE PRECISION NOT NULL,
+        message_channel TEXT,
+        message_ts TEXT,
+        ended_at DOUBLE PRECISION,
+        final_edit_done BOOLEAN NOT NULL DEFAULT FALSE,
+        next_poll_at DOUBLE PRECISION NOT NULL DEFAULT 0,
+        polls INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX runs_open_by_due ON runs (next_poll_at)
+        WHERE NOT final_edit_done AND message_ts IS NOT NULL;
+    CREATE INDEX runs_unposted ON runs (dispatched_at)
+        WHERE NOT final_edit_done AND message_ts IS NULL;
+    """,
+)
+
+SCHEMA_VERSION = len(SQLITE)
+assert len(POSTGRES) == SCHEMA_VERSION, "both backends must be at the same schema version"

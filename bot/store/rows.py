@@ -1,0 +1,92 @@
+"""Rows to objects and back, shared by the backends (sqlite3.Row and asyncpg.Record alike)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.models import FormContext, RunStatus, TrackedRun
+
+# sqlite3.Row and asyncpg.Record both read columns by name; neither is a Mapping to mypy.
+Row = Any
+
+RUN_COLUMNS = (
+    "run_id, workflow_id, workflow_name, channel_id, requester_id, status, link_url,"
+    " error_reason, inputs_json, response_url, dispatched_at, message_channel, message_ts,"
+    " ended_at, final_edit_done, next_poll_at, polls"
+)
+
+
+def run_values(run: TrackedRun) -> tuple[Any, ...]:
+    """The run's fields in `RUN_COLUMNS` order."""
+    return (
+        run.run_id,
+        run.workflow_id,
+        run.workflow_name,
+        run.channel_id,
+        run.requester_id,
+        run.status.value,
+        run.link_url,
+        run.error_reason,
+        json.dumps([list(pair) for pair in run.inputs_summary]),
+        run.response_url,
+        run.dispatched_at,
+        run.message_channel,
+        run.message_ts,
+        run.ended_at,
+        run.final_edit_done,
+        run.next_poll_at,
+        run.polls,
+    )
+
+
+def form_values(form: FormContext, saved_at: float) -> tuple[Any, ...]:
+    """The form's fields in the `forms` table's column order."""
+    schema_json = None if form.schema is None else json.dumps(form.schema)
+    return (
+        form.view_id,
+        form.workflow_id,
+        form.workflow_name,
+        schema_json,
+        form.channel_id,
+        form.requester_id,
+        form.response_url,
+        saved_at,
+    )
+
+
+def form_from_row(row: Row) -> FormContext:
+    schema_json = row["schema_json"]
+    return FormContext(
+        view_id=row["view_id"],
+        workflow_id=row["workflow_id"],
+        workflow_name=row["workflow_name"],
+        schema=None if schema_json is None else json.loads(schema_json),
+        channel_id=row["channel_id"],
+        requester_id=row["requester_id"],
+        response_url=row["response_url"],
+    )
+
+
+def run_from_row(row: Row) -> TrackedRun:
+    return TrackedRun(
+        run_id=row["run_id"],
+        workflow_id=row["workflow_id"],
+        workflow_name=row["workflow_name"],
+        channel_id=row["channel_id"],
+        requester_id=row["requester_id"],
+        status=RunStatus(row["status"]),
+        link_url=row["link_url"],
+        error_reason=row["error_reason"],
+        inputs_summary=tuple(
+            (str(label), str(text)) for label, text in json.loads(row["inputs_json"])
+        ),
+        response_url=row["response_url"],
+        dispatched_at=float(row["dispatched_at"]),
+        message_channel=row["message_channel"],
+        message_ts=row["message_ts"],
+        ended_at=None if row["ended_at"] is None else float(row["ended_at"]),
+        final_edit_done=bool(row["final_edit_done"]),
+        next_poll_at=float(row["next_poll_at"]),
+        polls=int(row["polls"]),
+    )
