@@ -120,3 +120,19 @@ async def test_the_typeahead_picker_asks_the_bot_for_matches(
         await modal.get_by_role("option", name="Revenue report").click()
         await expect(modal.locator("#modal-title")).to_have_text("Revenue report")
         await expect(modal.get_by_label("Quarter")).to_be_visible()
+
+
+async def test_enter_in_a_number_field_checks_it_at_once(page: Page) -> None:
+    await page.get_by_label("Message").fill("/run-workflow Campaign send")
+    await page.get_by_label("Message").press("Enter")
+
+    modal = page.locator("#modal")
+    await expect(modal.locator("#modal-title")).to_have_text("Campaign send", timeout=10_000)
+    await modal.get_by_label("Budget (USD)").fill("-5")
+    await modal.get_by_label("Budget (USD)").press("Enter")
+    await expect(modal).to_contain_text("Enter 0 or more.", timeout=10_000)
+    await snapshot(page, "checked-as-you-type")
+
+    await modal.get_by_label("Budget (USD)").fill("10")
+    await modal.get_by_label("Budget (USD)").press("Enter")
+    await expect(modal).not_to_contain_text("Enter 0 or more.", timeout=10_000)

@@ -189,6 +189,14 @@ function textInput(element, ctx) {
     field.setAttribute("inputmode", element.is_decimal_allowed ? "decimal" : "numeric");
   field.value = element.initial_value ?? "";
   field.read = () => ({ type: element.type, value: field.value === "" ? null : field.value });
+  // Like Slack: with dispatch_action_config on_enter_pressed, Enter sends block_actions.
+  const triggers = element.dispatch_action_config?.trigger_actions_on || [];
+  if (!element.multiline && triggers.includes("on_enter_pressed"))
+    field.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      ctx.changed(field.read());
+    });
   return field;
 }
 
