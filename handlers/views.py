@@ -9,18 +9,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.dispatch import DispatchRequest
 from bot.errors import SchemaNotRenderable
-from bot.forms import (
-    FormSchema,
-    parse_submission,
-    prepare_schema,
-    summarize_inputs,
-    validate_inputs,
-)
+from bot.forms import prepare_schema, summarize_inputs
 from bot.metadata import ModalMetadata
 from bot.modals import RUN_CALLBACK_ID, build_error_view
 from bot.models import FormContext, WorkflowSummary
 from bot.services import Services
-from bot.submission_limits import oversized
+from bot.submission import read_submission
 from handlers.flow import NOT_ALLOWED
 
 logger = logging.getLogger(__name__)
@@ -74,22 +68,6 @@ async def handle_submission(
     await ack()
     async with services.inflight.track():
         await services.dispatcher.dispatch(request)
-
-
-def read_submission(
-    form: FormSchema, state: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Typed values and field errors: size caps first, then conversion, then the schema."""
-    first = form.first_input()
-    errors = oversized(state, first.block_id if first else None)
-    if errors:
-        # Only blocks the form has can carry an error; a forged state may name others.
-        known = {key: text for key, text in errors.items() if key in form.block_ids}
-        return {}, known or ({first.block_id: next(iter(errors.values()))} if first else {})
-    values, errors = parse_submission(form, state)
-    if errors:
-        return values, errors
-    return values, validate_inputs(form, values)
 
 
 def _dispatch_request(
