@@ -38,10 +38,10 @@ class SlackPublisher:
         try:
             return await self._post(run.channel_id, message, run_id=run.run_id)
         except SlackApiError as error:
-            if _error_code(error) not in _CANNOT_POST:
+            if slack_error_code(error) not in _CANNOT_POST:
                 raise
             logger.info(
-                "cannot post in %s (%s); telling requester", run.channel_id, _error_code(error)
+                "cannot post in %s (%s); telling requester", run.channel_id, slack_error_code(error)
             )
 
         note = build_fallback_note(run.channel_id)
@@ -66,7 +66,7 @@ class SlackPublisher:
                 blocks=message.blocks,
             )
         except SlackApiError as error:
-            if _error_code(error) != "message_not_found":
+            if slack_error_code(error) != "message_not_found":
                 raise
             # Someone deleted the message. The run's outcome still deserves to be seen:
             # post it once, in the same place (never again for this edit).
@@ -90,7 +90,7 @@ class SlackPublisher:
             await self._client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
             return
         except SlackApiError as error:
-            logger.info("ephemeral note failed in %s (%s)", channel_id, _error_code(error))
+            logger.info("ephemeral note failed in %s (%s)", channel_id, slack_error_code(error))
 
         if await self.reply(response_url, SlackMessage(text=text)):
             return
@@ -100,7 +100,7 @@ class SlackPublisher:
         try:
             await self._client.chat_postMessage(channel=direct, text=text)
         except SlackApiError as error:
-            logger.warning("could not tell %s anything: %s", user_id, _error_code(error))
+            logger.warning("could not tell %s anything: %s", user_id, slack_error_code(error))
 
     async def reply(self, response_url: str | None, message: SlackMessage) -> bool:
         """Answer through a slash command's response URL; False when that did not work."""
@@ -137,12 +137,16 @@ class SlackPublisher:
         try:
             response = await self._client.conversations_open(users=user_id)
         except SlackApiError as error:
-            logger.warning("cannot open a DM with %s (%s)", user_id, _error_code(error))
+            logger.warning("cannot open a DM with %s (%s)", user_id, slack_error_code(error))
             return None
         channel = response.get("channel") or {}
         channel_id = channel.get("id") if isinstance(channel, dict) else None
         return channel_id if isinstance(channel_id, str) else None
 
 
-def _error_code(error: SlackApiError) -> str:
-    return str(error.response.get("error", "unknown_error"))
+def slackslack_error_code(error: SlackApiError) -> str:
+    """Slack's error code, even when the answer was not JSON (a proxy's HTML page)."""
+    try:
+        return str(error.response.get("error", "unknown_error"))
+    except (ValueError, AttributeError):
+        return "unreadable_answer"

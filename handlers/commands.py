@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.messages import SlackMessage
 from bot.metadata import ModalMetadata
 from bot.modals import build_loading_view
+from bot.publisher import slack_error_code
 from bot.services import Services
 from handlers.flow import replace_view, view_for_text
 
@@ -40,7 +41,7 @@ async def open_workflow_modal(services: Services, command: dict[str, Any]) -> No
     try:
         opened = await services.slack.views_open(trigger_id=command.get("trigger_id"), view=loading)
     except SlackApiError as error:
-        logger.warning("views.open failed: %s", error.response.get("error"))
+        logger.warning("views.open failed: %s", slack_error_code(error))
         await services.publisher.reply(
             metadata.response_url,
             SlackMessage(text="Slack closed the window before it could open. Please try again."),
