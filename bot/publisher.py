@@ -144,7 +144,7 @@ class SlackPublisher:
         return channel_id if isinstance(channel_id, str) else None
 
 
-def slackslack_error_code(error: SlackApiError) -> str:
+def slack_error_code(error: SlackApiError) -> str:
     """Slack's error code, even when the answer was not JSON (a proxy's HTML page)."""
     try:
         return str(error.response.get("error", "unknown_error"))
