@@ -7,7 +7,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.config import Settings
 from bot.logs import bolt_logger
 from bot.services import Services
-from handlers import actions, commands, form_actions, views
+from handlers import actions, commands, form_actions, run_again, views
 
 
 def create_app(settings: Settings, services: Services, *, socket_mode: bool = False) -> AsyncApp:
@@ -24,4 +24,5 @@ def create_app(settings: Settings, services: Services, *, socket_mode: bool = Fa
     views.register(app, services)
     actions.register(app, services)
     form_actions.register(app, services)
+    run_again.register(app, services)
     return app

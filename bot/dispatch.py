@@ -40,6 +40,8 @@ class DispatchRequest:
     channel_id: str
     requester_id: str
     response_url: str | None
+    # What may be kept for "Run again": the input values without secrets.
+    storable_values: dict[str, Any] | None = None
 
 
 class Dispatcher:
@@ -106,6 +108,7 @@ class Dispatcher:
             # A run that ended at dispatch is shown final by its first post: nothing to track.
             final_edit_done=final,
             next_poll_at=now + self._first_poll,
+            input_values=request.storable_values,
         )
 
     async def _tell(self, request: DispatchRequest, text: str) -> None:

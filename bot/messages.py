@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     LinkButtonElement,
     MarkdownTextObject,
@@ -14,7 +16,18 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.models import RunStatus, TrackedRun
+from bot.progress import progress_label
 from bot.text import escape_mrkdwn, is_web_url, shorten, workflow_url
+
+# The status message's button that opens the workflow's form again, valued by the run id.
+RUN_AGAIN_ACTION_ID = "run_again"
+_BUTTON_VALUE_CHARS = 2000
+
+_LOST = (":grey_question:", "no longer known to MarketCore")
+_LOST_NOTE = (
+    "MarketCore no longer knows this run (it may have been deleted), so I stopped "
+    "following it. Its last known state was *{status}*; open it in MarketCore to check."
+)
 
 # A section holds at most 10 fields; past that the summary names how many were left out.
 _MAX_SUMMARY_FIELDS = 10
@@ -47,12 +60,16 @@ def build_status_message(run: TrackedRun, *, note: str | None = None) -> SlackMe
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
 
     blocks.append(_headline(run))
-    if run.status is RunStatus.FAILED:
+    if run.lost:
+        lost_note = _LOST_NOTE.format(status=run.status.value)
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=lost_note)]))
+    elif run.status is RunStatus.FAILED:
         blocks.append(_failure_reason(run.error_reason))
     blocks.extend(_inputs_summary(run.inputs_summary))
+    blocks.extend(_run_again(run))
     blocks.append(_footer(run))
 
-    status_word = run.status.value
+    status_word = _LOST[1] if run.lost else run.status.value
     text = f"{run.workflow_name}: {status_word}"
     return SlackMessage(text=shorten(text, 300), blocks=blocks)
 
@@ -66,7 +83,7 @@ def build_fallback_note(channel_id: str) -> str:
 
 
 def _headline(run: TrackedRun) -> SectionBlock:
-    emoji, words = _HEADLINES[run.status]
+    emoji, words = _LOST if run.lost else _HEADLINES[run.status]
     name = escape_mrkdwn(shorten(run.workflow_name, 200))
     text = f"{emoji} <@{run.requester_id}> started *{name}*: *{words}*"
 
@@ -74,6 +91,14 @@ def _headline(run: TrackedRun) -> SectionBlock:
     if is_web_url(run.link_url):
         accessory = LinkButtonElement(text="Open run", url=run.link_url, action_id="open_run")
     return SectionBlock(text=MarkdownTextObject(text=text), accessory=accessory)
+
+
+def _run_again(run: TrackedRun) -> list[Block]:
+    # Anyone may press it; the access policy is applied to whoever does, when they do.
+    if len(run.run_id) > _BUTTON_VALUE_CHARS:
+        return []
+    button = ButtonElement(text="Run again", action_id=RUN_AGAIN_ACTION_ID, value=run.run_id)
+    return [ActionsBlock(block_id="run_actions", elements=[button])]
 
 
 def _failure_reason(reason: str | None) -> SectionBlock:
@@ -108,8 +133,11 @@ def _summary_field(label: str, value: str) -> str:
 
 def _footer(run: TrackedRun) -> ContextBlock:
     parts = [f"Run `{escape_mrkdwn(shorten(run.run_id, 80))}`"]
+    progress = progress_label(run.progress_shown)
     if run.ended_at is not None and run.status.is_final:
         parts.append(f"took {format_duration(run.ended_at - run.dispatched_at)}")
+    elif progress is not None and not run.lost:
+        parts.append(f"{run.status.value} for over {progress}")
     if not is_web_url(run.link_url):
         parts.append(f"<{workflow_url(run.workflow_id)}|workflow in MarketCore>")
     return ContextBlock(elements=[MarkdownTextObject(text=" · ".join(parts))])

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -17,7 +18,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.forms import FormSchema, build_form_blocks
+from bot.forms import FormSchema, build_form_blocks, prefilled_form
 from bot.metadata import ModalMetadata
 from bot.models import Workflow, WorkflowSummary
 from bot.text import escape_mrkdwn, modal_title, shorten, workflow_url
@@ -96,9 +97,27 @@ def build_workflow_options(workflows: Sequence[WorkflowSummary]) -> list[Option]
     return options[:STATIC_PICKER_LIMIT]
 
 
-def build_form_view(workflow: Workflow, form: FormSchema, metadata: ModalMetadata) -> View:
-    """The workflow's inputs as a form; submitting it starts the run."""
-    return _run_view(workflow, build_form_blocks(form), metadata)
+def build_form_view(
+    workflow: Workflow,
+    form: FormSchema,
+    metadata: ModalMetadata,
+    *,
+    values: Mapping[str, Any] | None = None,
+) -> View:
+    """The workflow's inputs as a form; submitting it starts the run.
+
+    With `values` (an earlier run's inputs) the form starts from them instead of the
+    schema's defaults, and says so.
+    """
+    if values is None:
+        return _run_view(workflow, build_form_blocks(form), metadata)
+
+    shown, choices = prefilled_form(form, values)
+    note = "Filled in from an earlier run; change anything before you press *Run*."
+    if any(field.secret for field in form.fields):
+        note += " Secret inputs are never kept, so they are blank."
+    notice = ContextBlock(elements=[MarkdownTextObject(text=note)])
+    return _run_view(workflow, [notice, *build_form_blocks(shown, choices)], metadata)
 
 
 def build_confirm_view(workflow: Workflow, metadata: ModalMetadata) -> View:

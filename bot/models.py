@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
@@ -109,3 +110,10 @@ class TrackedRun:
     final_edit_done: bool = False
     next_poll_at: float = 0.0
     polls: int = 0
+    # Non-secret input values as submitted, for "Run again"; None for runs from before
+    # they were kept.
+    input_values: Mapping[str, Any] | None = None
+    # How many progress marks ("running for over 5 min") the message has been edited to show.
+    progress_shown: int = 0
+    # Set by the tracker (never stored) when MarketCore answers that it has no such run.
+    lost: bool = False

@@ -71,6 +71,10 @@ class Simulator:
             raise KeyError(f"run {run_id!r} not found")
         self._runs[run_id].ended = (status, error_reason)
 
+    def forget_run(self, run_id: str) -> None:
+        """Drop a run, as when it is deleted: `get_workflow_run` then answers "not found"."""
+        self._runs.pop(run_id, None)
+
     def asgi_app(self, *, host: str = "127.0.0.1") -> Starlette:
         """A fresh ASGI app serving `/mcp`; its lifespan runs the MCP session manager.
 

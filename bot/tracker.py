@@ -13,12 +13,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol
 
-from bot.errors import MarketCoreError
+from bot.errors import MarketCoreError, MarketCoreToolError
 from bot.models import WorkflowRun
+from bot.progress import PROGRESS_MARKS, marks_passed
+from bot.rate_budget import RateBudget
+from bot.resume import post_unposted
 from bot.store import Store, TrackedRun
 
 logger = logging.getLogger(__name__)
@@ -28,48 +33,10 @@ _AGE_SHARE = 0.08  # … but never more than this share of the run's age (+ jitt
 _JITTER = 0.1  # ±10 %, so runs dispatched together do not stay in lockstep
 _MAX_EXPONENT = 64  # 1.5 ** 64 is far past any interval cap, and far from float overflow
 _RETRY_SECONDS = 5.0  # a failed edit is retried sooner than the next poll would be
+# A tool error saying this is MarketCore's answer about the run, not a passing failure.
+_UNKNOWN_RUN = re.compile(r"not found|no such|unknown run|does not exist", re.IGNORECASE)
 _IDLE_CHECK_SECONDS = 1.0  # the loop re-reads the store at least this often
 _STOP_GRACE_SECONDS = 5.0  # how long stop() lets polls in flight finish before cancelling
-_BURST_SECONDS = 1.0  # a budget saves up at most this many seconds' worth of calls
-_MIN_BURST = 1.0
-
-
-class RateBudget:
-    """A token bucket: on average `rate` actions per second, with a short burst allowed."""
-
-    def __init__(self, rate: float, *, burst: float | None = None) -> None:
-        if rate <= 0:
-            raise ValueError("rate must be positive")
-        self._rate = rate
-        self._capacity = max(_MIN_BURST, rate * _BURST_SECONDS if burst is None else burst)
-        self._tokens = self._capacity
-        self._updated = time.monotonic()
-
-    def available(self) -> int:
-        """How many actions may start right now."""
-        self._refill()
-        return int(self._tokens)
-
-    def spend(self, count: int = 1) -> None:
-        """Record `count` actions started (the balance may go negative: later ones wait)."""
-        self._refill()
-        self._tokens -= count
-
-    def wait_time(self) -> float:
-        """Seconds until one more action may start."""
-        self._refill()
-        return max(0.0, (1 - self._tokens) / self._rate)
-
-    async def acquire(self) -> None:
-        """Wait for a token and take it (callers queue in order of arrival)."""
-        self.spend()
-        if self._tokens < 0:
-            await asyncio.sleep(-self._tokens / self._rate)
-
-    def _refill(self) -> None:
-        now = time.monotonic()
-        self._tokens = min(self._capacity, self._tokens + (now - self._updated) * self._rate)
-        self._updated = now
 
 
 class RunSource(Protocol):
@@ -111,6 +78,7 @@ class RunTracker:
         edit_rate: float = 1.0,
         edit_burst: float = 20.0,
         lease_seconds: float = 60.0,
+        progress_marks: tuple[tuple[float, str], ...] = PROGRESS_MARKS,
         clock: Callable[[], float] = time.time,
     ) -> None:
         if max_in_flight < 1:
@@ -125,6 +93,7 @@ class RunTracker:
         self._polls = RateBudget(poll_rate)
         self._edits = RateBudget(edit_rate, burst=edit_burst)
         self._lease = lease_seconds
+        self._progress_marks = progress_marks
         self._clock = clock
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
@@ -135,7 +104,7 @@ class RunTracker:
         if self._loop_task is not None:
             raise RuntimeError("RunTracker is already started")
 
-        await self._post_unposted()
+        await post_unposted(self._store, self._source, self._notifier, self._clock)
         self._loop_task = asyncio.create_task(self._schedule_forever(), name="run-tracker")
 
     async def stop(self) -> None:
@@ -229,6 +198,12 @@ class RunTracker:
         try:
             latest = await self._source.get_workflow_run(run.run_id)
         except MarketCoreError as exc:
+            if _says_run_unknown(exc):
+                # MarketCore answered that it has no such run (deleted, or moved to another
+                # team): polling again would only hear the same, forever.
+                logger.warning("MarketCore no longer knows run %s (%s)", run.run_id, exc)
+                await self._edit_final(replace(run, lost=True))
+                return
             logger.warning(
                 "Could not poll run %s (%s: %s); polling again later",
                 run.run_id,
@@ -247,12 +222,28 @@ class RunTracker:
 
         if run.status.is_final:
             await self._edit_final(run)
-        else:
-            await self._reschedule(run)
+            return
+        await self._show_progress(run)
+        await self._reschedule(run)
+
+    async def _show_progress(self, run: TrackedRun) -> None:
+        # A progress edit only takes a spare edit: it never delays the edit of an ending,
+        # and a mark skipped now is shown on a later poll.
+        marks = marks_passed(self._clock() - run.dispatched_at, self._progress_marks)
+        if marks <= run.progress_shown or self._edits.available() < 1:
+            return
+        self._edits.spend()
+        try:
+            await self._notifier.update(replace(run, progress_shown=marks))
+        except Exception as exc:
+            logger.warning("Could not show progress of run %s (%s)", run.run_id, exc)
+            return
+        await self._store.record_progress(run.run_id, marks)
 
     async def _edit_final(self, run: TrackedRun) -> None:
         # Recorded final before the edit, marked done after it: a crash in between edits the
-        # same message again on restart, and never posts a second one.
+        # same message again on restart, and never posts a second one. (A lost run is not
+        # recorded at all: its next poll hears again that MarketCore does not know it.)
         await self._edits.acquire()
         try:
             await self._notifier.update(run)
@@ -271,7 +262,7 @@ class RunTracker:
         logger.info(
             "Run %s %s: status message edited %.1f s after dispatch",
             run.run_id,
-            run.status.value,
+            "no longer known to MarketCore" if run.lost else run.status.value,
             self._clock() - run.dispatched_at,
         )
 
@@ -298,39 +289,6 @@ class RunTracker:
             # Hold this slot a moment, so a broken store does not become a busy loop.
             await asyncio.sleep(self._retry_delay)
 
-    # Resuming after a restart.
 
-    async def _post_unposted(self) -> None:
-        for run in await self._store.unposted_runs():
-            try:
-                await self._post_resumed(run)
-            except Exception:
-                logger.exception("Could not post the status message of run %s", run.run_id)
-
-    async def _post_resumed(self, run: TrackedRun) -> None:
-        # The process stopped between saving the run and saving its message: post it now,
-        # showing the run as it is today rather than as it was at dispatch.
-        run = await self._refresh(run)
-        where = await self._notifier.post(run)
-        if where is None:
-            logger.warning("Status message of run %s could not be posted; giving up", run.run_id)
-            await self._store.mark_final_edit(run.run_id)
-            return
-
-        channel, ts = where
-        await self._store.set_message(run.run_id, channel, ts)
-        if run.status.is_final:
-            await self._store.mark_final_edit(run.run_id)
-        logger.info("Run %s %s: status message posted on resume", run.run_id, run.status.value)
-
-    async def _refresh(self, run: TrackedRun) -> TrackedRun:
-        if run.status.is_final:
-            return run
-        try:
-            latest = await self._source.get_workflow_run(run.run_id)
-        except MarketCoreError as exc:
-            logger.warning(
-                "Could not refresh run %s before posting (%s)", run.run_id, type(exc).__name__
-            )
-            return run
-        return await self._store.record_status(run.run_id, latest, now=self._clock())
+def _says_run_unknown(error: MarketCoreError) -> bool:
+    return isinstance(error, MarketCoreToolError) and bool(_UNKNOWN_RUN.search(error.message))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackObjectFormationError
 from slack_sdk.models.views import View
@@ -24,6 +26,7 @@ from bot.modals import (
     build_picker_view,
 )
 from bot.models import FormContext, Workflow
+from bot.publisher import slack_error_code
 from bot.resolver import resolve_workflow
 from bot.services import Services
 
@@ -72,14 +75,20 @@ async def view_for_workflow_id(
     view_id: str,
     requester_id: str,
     metadata: ModalMetadata,
+    input_values: Mapping[str, Any] | None = None,
 ) -> View:
-    """The form for a workflow chosen in the picker."""
+    """The form for a workflow chosen in the picker (or run again, from `input_values`)."""
     try:
         workflow = await services.marketcore.get_workflow(workflow_id)
     except MarketCoreError as error:
         return build_error_view(_marketcore_trouble(error), workflow_id=workflow_id)
     return await view_for_workflow(
-        services, workflow, view_id=view_id, requester_id=requester_id, metadata=metadata
+        services,
+        workflow,
+        view_id=view_id,
+        requester_id=requester_id,
+        metadata=metadata,
+        input_values=input_values,
     )
 
 
@@ -90,8 +99,12 @@ async def view_for_workflow(
     view_id: str,
     requester_id: str,
     metadata: ModalMetadata,
+    input_values: Mapping[str, Any] | None = None,
 ) -> View:
-    """The workflow's form (or confirmation), remembered with the view for the submission."""
+    """The workflow's form (or confirmation), remembered with the view for the submission.
+
+    `input_values` prefill the form (an earlier run's, for "Run again").
+    """
     if not await services.access.allows(workflow, requester_id, metadata.channel_id):
         logger.info("%s may not run workflow %s here", requester_id, workflow.id)
         return build_error_view(NOT_ALLOWED)
@@ -100,7 +113,7 @@ async def view_for_workflow(
         view = (
             build_confirm_view(workflow, metadata)
             if form.is_empty
-            else build_form_view(workflow, form, metadata)
+            else build_form_view(workflow, form, metadata, values=input_values)
         )
     except SchemaNotRenderable as error:
         logger.info("workflow %s cannot be shown: %s", workflow.id, error)
@@ -138,7 +151,7 @@ async def replace_view(
     try:
         response = await services.slack.views_update(view_id=view_id, hash=view_hash, view=view)
     except SlackApiError as error:
-        code = error.response.get("error")
+        code = slack_error_code(error)
         if code not in ("hash_conflict", "not_found", "view_not_found"):
             raise
         logger.info("view %s was not updated: %s", view_id, code)

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.dispatch import DispatchRequest
 from bot.errors import SchemaNotRenderable
-from bot.forms import prepare_schema, summarize_inputs
+from bot.forms import FormSchema, prepare_schema, storable_inputs, summarize_inputs
 from bot.metadata import ModalMetadata
 from bot.modals import RUN_CALLBACK_ID, build_error_view
 from bot.models import FormContext, WorkflowSummary
@@ -52,7 +52,7 @@ async def handle_submission(
         return
 
     # Checked again here, not only when the modal opened: the policy may have changed.
-    request = _dispatch_request(context, view, body, values, summarize_inputs(form, values))
+    request = _dispatch_request(context, view, body, values, form)
     workflow = WorkflowSummary(
         id=context.workflow_id, name=context.workflow_name, tags=context.workflow_tags
     )
@@ -75,7 +75,7 @@ def _dispatch_request(
     view: dict[str, Any],
     body: dict[str, Any],
     values: dict[str, Any],
-    summary: list[tuple[str, str]],
+    form: FormSchema,
 ) -> DispatchRequest:
     # The submission itself has no channel: it travels in the modal's metadata.
     metadata = ModalMetadata.decode(view.get("private_metadata"))
@@ -84,8 +84,9 @@ def _dispatch_request(
         workflow_id=context.workflow_id,
         workflow_name=context.workflow_name,
         input_values=values,
-        inputs_summary=tuple(summary),
+        inputs_summary=tuple(summarize_inputs(form, values)),
         channel_id=metadata.channel_id if metadata else context.channel_id,
         requester_id=str(user.get("id") or context.requester_id),
         response_url=metadata.response_url if metadata else context.response_url,
+        storable_values=storable_inputs(form, values),
     )

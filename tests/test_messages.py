@@ -2,7 +2,12 @@ from dataclasses import replace
 
 from slack_sdk.models.blocks import Block
 
-from bot.messages import build_fallback_note, build_status_message, format_duration
+from bot.messages import (
+    RUN_AGAIN_ACTION_ID,
+    build_fallback_note,
+    build_status_message,
+    format_duration,
+)
 from bot.models import RunStatus, TrackedRun
 
 RUN = TrackedRun(
@@ -105,3 +110,41 @@ def test_durations_read_naturally() -> None:
     assert format_duration(65) == "1m 05s"
     assert format_duration(7260) == "2h 01m"
     assert format_duration(-3) == "0s"
+
+
+def test_status_message_has_a_run_again_button_valued_by_the_run_id() -> None:
+    for status in RunStatus:
+        blocks = _dicts(build_status_message(replace(RUN, status=status)).blocks)
+        buttons = [
+            element
+            for block in blocks
+            if block["type"] == "actions"
+            for element in block["elements"]
+        ]
+        assert [(b["action_id"], b["value"]) for b in buttons] == [(RUN_AGAIN_ACTION_ID, "run-1")]
+        assert buttons[0]["text"]["text"] == "Run again"
+
+
+def test_a_run_marketcore_no_longer_knows_says_so_instead_of_a_state() -> None:
+    message = build_status_message(replace(RUN, lost=True))
+
+    text = _all_text(message.blocks)
+    assert "no longer known to MarketCore" in _dicts(message.blocks)[0]["text"]["text"]
+    assert "MarketCore no longer knows this run" in text
+    assert "stopped following it" in text
+    assert "*running*" in text  # its last known state
+    assert message.text == "Revenue report: no longer known to MarketCore"
+
+
+def test_a_long_running_run_says_for_how_long_in_words_that_stay_true() -> None:
+    assert "running for over 5 min" in _all_text(
+        build_status_message(replace(RUN, progress_shown=2)).blocks
+    )
+    assert "for over" not in _all_text(build_status_message(RUN).blocks)
+
+
+def test_an_ended_run_shows_how_long_it_took_instead_of_its_progress() -> None:
+    run = replace(RUN, status=RunStatus.SUCCEEDED, ended_at=1_125.0, progress_shown=4)
+    text = _all_text(build_status_message(run).blocks)
+    assert "took 2m 05s" in text
+    assert "for over" not in text

@@ -89,3 +89,24 @@ def test_not_renderable_view_says_why() -> None:
     text = view["blocks"][0]["text"]["text"]
     assert "can't be shown in Slack" in text
     assert "too deep" in text
+
+
+def test_a_form_for_run_again_starts_from_the_values_and_says_secrets_are_blank() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"region": {"type": "string"}, "api_key": {"type": "string"}},
+    }
+    view = _dict(
+        build_form_view(WORKFLOW, prepare_schema(schema), METADATA, values={"region": "EMEA"})
+    )
+
+    region = next(block for block in view["blocks"] if block.get("block_id") == "/region")
+    assert region["element"]["initial_value"] == "EMEA"
+    assert "earlier run" in str(view["blocks"])
+    assert "Secret inputs are never kept" in str(view["blocks"])
+    assert view["callback_id"] == RUN_CALLBACK_ID
+
+
+def test_a_plain_form_does_not_claim_to_come_from_an_earlier_run() -> None:
+    view = _dict(build_form_view(WORKFLOW, prepare_schema(WORKFLOW.inputs), METADATA))
+    assert "earlier run" not in str(view["blocks"])

@@ -135,6 +135,19 @@ async def test_dispatch_key_has_one_winner_across_replicas(opener: Opener) -> No
     assert sorted(claims) == [False] * 19 + [True]
 
 
+async def test_run_input_values_round_trip(opener: Opener) -> None:
+    store = await opener()
+    values = {"region": "EMEA", "target": {"days": 3}, "dry_run": False}
+    await store.add_run(make_run("r1", input_values=values))
+    await store.add_run(make_run("r2"))
+
+    first, second = await store.get_run("r1"), await store.get_run("r2")
+    assert first is not None
+    assert first.input_values == values
+    assert second is not None
+    assert second.input_values is None
+
+
 async def test_run_round_trips_and_records_its_end_once(opener: Opener) -> None:
     store = await opener()
     await store.add_run(make_run("r1", posted=False))

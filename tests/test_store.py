@@ -138,11 +138,63 @@ async def test_claims_from_two_connections_have_one_winner(
 
 
 async def test_run_round_trips(store: Store) -> None:
-    run = make_run(error_reason="why", ended_at=5.0, final_edit_done=True, polls=3)
+    run = make_run(
+        error_reason="why", ended_at=5.0, final_edit_done=True, polls=3, progress_shown=2
+    )
 
     await store.add_run(run)
 
     assert await store.get_run("run-1") == run
+
+
+async def test_run_input_values_round_trip_and_may_be_absent(store: Store) -> None:
+    values = {"region": "EMEA", "target": {"days": 3, "tags": ["a", "b"]}, "dry_run": False}
+    await store.add_run(make_run("with", input_values=values))
+    await store.add_run(make_run("without"))
+
+    with_values = await store.get_run("with")
+    without = await store.get_run("without")
+    assert with_values is not None
+    assert with_values.input_values == values
+    assert without is not None
+    assert without.input_values is None
+
+
+async def test_a_file_from_the_first_schema_version_is_migrated_keeping_its_runs(
+    db_path: pathlib.Path,
+) -> None:
+    from bot.store import migrations
+
+    with sqlite3.connect(db_path) as db:
+        db.executescript(f"{migrations.SQLITE[0]}\nPRAGMA user_version = 1;")
+        db.execute(
+            "INSERT INTO runs (run_id, workflow_id, workflow_name, channel_id, requester_id,"
+            " status, link_url, inputs_json, dispatched_at)"
+            " VALUES ('old', 'wf-1', 'Old', 'C1', 'U1', 'running', 'u', '[]', 1.0)"
+        )
+    db.close()
+
+    store = await Store.open(db_path)
+    try:
+        old = await store.get_run("old")
+        assert old is not None
+        assert old.input_values is None
+        await store.add_run(make_run("new", input_values={"a": 1}))
+        new = await store.get_run("new")
+        assert new is not None
+        assert new.input_values == {"a": 1}
+    finally:
+        await store.close()
+
+
+async def test_record_progress_keeps_how_many_marks_the_message_shows(store: Store) -> None:
+    await store.add_run(make_run("r1"))
+
+    await store.record_progress("r1", 3)
+
+    stored = await store.get_run("r1")
+    assert stored is not None
+    assert stored.progress_shown == 3
 
 
 async def test_unknown_run_is_none(store: Store) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import pathlib
+import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 
 from bot.errors import MarketCoreToolError, MarketCoreUnavailable
 from bot.models import RunStatus, WorkflowRun
+from bot.progress import PROGRESS_MARKS
 from bot.store import Store, TrackedRun
 from bot.tracker import RunTracker
 
@@ -21,6 +23,7 @@ FAST: dict[str, Any] = {
     "max_poll_interval": 0.05,
     "poll_rate": 100_000.0,
     "edit_rate": 100_000.0,
+    "progress_marks": (),  # runs here are dispatched at 0.0; progress has its own tests
 }
 
 Answer = RunStatus | tuple[RunStatus, str] | Exception
@@ -182,6 +185,84 @@ async def test_failed_run_keeps_its_error_reason(store: Store, start: Any) -> No
     stored = await store.get_run("r1")
     assert stored is not None
     assert (stored.status, stored.error_reason) == (RunStatus.FAILED, "Quota exceeded for team 7")
+
+
+async def test_a_run_marketcore_no_longer_knows_is_edited_once_to_say_so_then_left(
+    store: Store, start: Any
+) -> None:
+    gone = MarketCoreToolError("run 'r1' not found", tool="get_workflow_run", subject="r1")
+    source = FakeMarketCore({"r1": [RunStatus.RUNNING, gone]})
+    slack = FakeSlack()
+    await store.add_run(make_run("r1"))
+
+    await start(store, source, slack)
+    await eventually(lambda: bool(slack.updates))
+    polls_then = len(source.calls)
+    await settle()
+
+    (edited,) = slack.updates
+    assert edited.lost
+    assert edited.status is RunStatus.RUNNING
+    assert len(source.calls) == polls_then
+    stored = await store.get_run("r1")
+    assert stored is not None
+    assert stored.final_edit_done
+
+
+async def test_a_failed_edit_of_a_lost_run_is_retried_until_it_is_shown(
+    store: Store, start: Any
+) -> None:
+    gone = MarketCoreToolError("No such run", tool="get_workflow_run", subject="r1")
+    source = FakeMarketCore({"r1": [gone]})
+    slack = FakeSlack(failing_updates=2)
+    await store.add_run(make_run("r1"))
+
+    await start(store, source, slack, max_poll_interval=0.01)
+    await eventually(lambda: bool(slack.updates))
+    await settle()
+
+    assert [run.lost for run in slack.updates] == [True]
+
+
+async def test_a_long_run_gets_one_progress_edit_for_the_marks_it_passed_then_its_end(
+    store: Store, start: Any
+) -> None:
+    source = FakeMarketCore({"r1": [RunStatus.RUNNING] * 6 + [RunStatus.SUCCEEDED]})
+    slack = FakeSlack()
+    await store.add_run(make_run("r1", dispatched_at=time.time() - 20 * 60))
+
+    await start(store, source, slack, progress_marks=PROGRESS_MARKS)
+    await eventually(lambda: RunStatus.SUCCEEDED in slack.updates_of("r1"))
+
+    assert slack.updates_of("r1") == [RunStatus.RUNNING, RunStatus.SUCCEEDED]
+    assert slack.updates[0].progress_shown == 3  # 1, 5 and 15 min passed: one edit for all
+    stored = await store.get_run("r1")
+    assert stored is not None
+    assert stored.progress_shown == 3
+
+
+async def test_a_young_run_gets_no_progress_edit(store: Store, start: Any) -> None:
+    source = FakeMarketCore({"r1": [RunStatus.RUNNING]})
+    slack = FakeSlack()
+    await store.add_run(make_run("r1", dispatched_at=time.time() - 30))
+
+    await start(store, source, slack, progress_marks=PROGRESS_MARKS)
+    await eventually(lambda: len(source.calls) >= 3)
+    await settle()
+
+    assert slack.updates == []
+
+
+async def test_a_progress_mark_already_shown_is_not_shown_again(store: Store, start: Any) -> None:
+    source = FakeMarketCore({"r1": [RunStatus.RUNNING]})
+    slack = FakeSlack()
+    await store.add_run(make_run("r1", dispatched_at=time.time() - 400, progress_shown=2))
+
+    await start(store, source, slack, progress_marks=PROGRESS_MARKS)
+    await eventually(lambda: len(source.calls) >= 3)
+    await settle()
+
+    assert slack.updates == []
 
 
 async def test_marketcore_errors_are_logged_and_polling_recovers(

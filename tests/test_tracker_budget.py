@@ -11,8 +11,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.models import RunStatus
+from bot.rate_budget import RateBudget
 from bot.store import Store
-from bot.tracker import RateBudget, RunTracker
+from bot.tracker import RunTracker
 from tests.test_tracker import FAST, FakeClock, FakeMarketCore, FakeSlack, eventually, make_run
 
 

@@ -54,6 +54,10 @@ class Store(abc.ABC):
         """The run's message needs no more edits: it shows the final state (or was given up)."""
 
     @abc.abstractmethod
+    async def record_progress(self, run_id: str, shown: int) -> None:
+        """The run's message now shows `shown` progress marks."""
+
+    @abc.abstractmethod
     async def reschedule(self, run_id: str, *, next_poll_at: float, polls: int) -> None:
         """Set when the tracker should look at the run next."""
 

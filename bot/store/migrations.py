@@ -51,6 +51,12 @@ SQLITE: tuple[str, ...] = (
     CREATE INDEX runs_unposted ON runs (dispatched_at)
         WHERE final_edit_done = 0 AND message_ts IS NULL;
     """,
+    # The run's non-secret input values, so "Run again" can show them in a new form; and
+    # how many progress marks its message shows, so no replica edits the same mark twice.
+    """
+    ALTER TABLE runs ADD COLUMN input_values_json TEXT;
+    ALTER TABLE runs ADD COLUMN progress_shown INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 POSTGRES: tuple[str, ...] = (
@@ -95,6 +101,10 @@ POSTGRES: tuple[str, ...] = (
         WHERE NOT final_edit_done AND message_ts IS NOT NULL;
     CREATE INDEX runs_unposted ON runs (dispatched_at)
         WHERE NOT final_edit_done AND message_ts IS NULL;
+    """,
+    """
+    ALTER TABLE runs ADD COLUMN input_values_json TEXT;
+    ALTER TABLE runs ADD COLUMN progress_shown INTEGER NOT NULL DEFAULT 0;
     """,
 )
 

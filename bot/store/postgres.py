@@ -16,7 +16,14 @@ import asyncpg
 from bot.models import FormContext, TrackedRun, WorkflowRun
 from bot.store import migrations
 from bot.store.base import FORM_TTL_SECONDS, Store
-from bot.store.rows import RUN_COLUMNS, form_from_row, form_values, run_from_row, run_values
+from bot.store.rows import (
+    RUN_COLUMN_COUNT,
+    RUN_COLUMNS,
+    form_from_row,
+    form_values,
+    run_from_row,
+    run_values,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +85,7 @@ class PostgresStore(Store):
         return status == "INSERT 0 1"
 
     async def add_run(self, run: TrackedRun) -> None:
-        placeholders = ", ".join(f"${n}" for n in range(1, 18))
+        placeholders = ", ".join(f"${n}" for n in range(1, RUN_COLUMN_COUNT + 1))
         await self._execute(
             f"INSERT INTO runs ({RUN_COLUMNS}) VALUES ({placeholders})"  # noqa: S608
             " ON CONFLICT (run_id) DO NOTHING",
@@ -111,6 +118,9 @@ class PostgresStore(Store):
 
     async def mark_final_edit(self, run_id: str) -> None:
         await self._execute("UPDATE runs SET final_edit_done = TRUE WHERE run_id = $1", run_id)
+
+    async def record_progress(self, run_id: str, shown: int) -> None:
+        await self._execute("UPDATE runs SET progress_shown = $1 WHERE run_id = $2", shown, run_id)
 
     async def reschedule(self, run_id: str, *, next_poll_at: float, polls: int) -> None:
         await self._execute(

@@ -13,8 +13,10 @@ Row = Any
 RUN_COLUMNS = (
     "run_id, workflow_id, workflow_name, channel_id, requester_id, status, link_url,"
     " error_reason, inputs_json, response_url, dispatched_at, message_channel, message_ts,"
-    " ended_at, final_edit_done, next_poll_at, polls"
+    " ended_at, final_edit_done, next_poll_at, polls, input_values_json,"
+    " progress_shown"
 )
+RUN_COLUMN_COUNT = RUN_COLUMNS.count(",") + 1
 
 
 def run_values(run: TrackedRun) -> tuple[Any, ...]:
@@ -37,6 +39,8 @@ def run_values(run: TrackedRun) -> tuple[Any, ...]:
         run.final_edit_done,
         run.next_poll_at,
         run.polls,
+        None if run.input_values is None else json.dumps(dict(run.input_values)),
+        run.progress_shown,
     )
 
 
@@ -89,4 +93,11 @@ def run_from_row(row: Row) -> TrackedRun:
         final_edit_done=bool(row["final_edit_done"]),
         next_poll_at=float(row["next_poll_at"]),
         polls=int(row["polls"]),
+        input_values=_input_values(row["input_values_json"]),
+        progress_shown=int(row["progress_shown"]),
     )
+
+
+def _input_values(text: str | None) -> dict[str, Any] | None:
+    values = None if text is None else json.loads(text)
+    return values if isinstance(values, dict) else None

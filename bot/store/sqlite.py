@@ -14,7 +14,14 @@ import aiosqlite
 from bot.models import FormContext, TrackedRun, WorkflowRun
 from bot.store import migrations
 from bot.store.base import FORM_TTL_SECONDS, Store
-from bot.store.rows import RUN_COLUMNS, form_from_row, form_values, run_from_row, run_values
+from bot.store.rows import (
+    RUN_COLUMN_COUNT,
+    RUN_COLUMNS,
+    form_from_row,
+    form_values,
+    run_from_row,
+    run_values,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +75,7 @@ class SqliteStore(Store):
 
     async def add_run(self, run: TrackedRun) -> None:
         await self._write(
-            f"INSERT INTO runs ({RUN_COLUMNS}) VALUES ({', '.join('?' * 17)})"  # noqa: S608
+            f"INSERT INTO runs ({RUN_COLUMNS}) VALUES ({', '.join('?' * RUN_COLUMN_COUNT)})"  # noqa: S608
             " ON CONFLICT (run_id) DO NOTHING",
             run_values(run),
         )
@@ -92,6 +99,9 @@ class SqliteStore(Store):
 
     async def mark_final_edit(self, run_id: str) -> None:
         await self._write("UPDATE runs SET final_edit_done = 1 WHERE run_id = ?", (run_id,))
+
+    async def record_progress(self, run_id: str, shown: int) -> None:
+        await self._write("UPDATE runs SET progress_shown = ? WHERE run_id = ?", (shown, run_id))
 
     async def reschedule(self, run_id: str, *, next_poll_at: float, polls: int) -> None:
         await self._write(

@@ -1,0 +1,64 @@
+"""On start: post the status messages a previous process saved a run for but never posted."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from bot.errors import MarketCoreError
+from bot.store import Store, TrackedRun
+
+if TYPE_CHECKING:
+    from bot.tracker import RunSource, StatusNotifier
+
+logger = logging.getLogger(__name__)
+
+
+async def post_unposted(
+    store: Store, source: RunSource, notifier: StatusNotifier, clock: Callable[[], float]
+) -> None:
+    """Post every run whose message was never saved; one failure does not stop the rest."""
+    for run in await store.unposted_runs():
+        try:
+            await _post_resumed(store, source, notifier, clock, run)
+        except Exception:
+            logger.exception("Could not post the status message of run %s", run.run_id)
+
+
+async def _post_resumed(
+    store: Store,
+    source: RunSource,
+    notifier: StatusNotifier,
+    clock: Callable[[], float],
+    run: TrackedRun,
+) -> None:
+    # The process stopped between saving the run and saving its message: post it now,
+    # showing the run as it is today rather than as it was at dispatch.
+    run = await _refresh(store, source, clock, run)
+    where = await notifier.post(run)
+    if where is None:
+        logger.warning("Status message of run %s could not be posted; giving up", run.run_id)
+        await store.mark_final_edit(run.run_id)
+        return
+
+    channel, ts = where
+    await store.set_message(run.run_id, channel, ts)
+    if run.status.is_final:
+        await store.mark_final_edit(run.run_id)
+    logger.info("Run %s %s: status message posted on resume", run.run_id, run.status.value)
+
+
+async def _refresh(
+    store: Store, source: RunSource, clock: Callable[[], float], run: TrackedRun
+) -> TrackedRun:
+    if run.status.is_final:
+        return run
+    try:
+        latest = await source.get_workflow_run(run.run_id)
+    except MarketCoreError as exc:
+        logger.warning(
+            "Could not refresh run %s before posting (%s)", run.run_id, type(exc).__name__
+        )
+        return run
+    return await store.record_status(run.run_id, latest, now=clock())
