@@ -115,7 +115,10 @@ class Simulator:
         page = matches[offset : offset + size]
         more = offset + size < len(matches)
         return {
-            "workflows": [{"id": w.id, "name": w.name, "description": w.description} for w in page],
+            "workflows": [
+                {"id": w.id, "name": w.name, "description": w.description, "tags": list(w.tags)}
+                for w in page
+            ],
             "next_cursor": str(offset + size) if more else None,
         }
 
@@ -131,6 +134,7 @@ class Simulator:
             "description": workflow.description,
             "inputs": copy.deepcopy(workflow.inputs),
             "team_id": TEAM_ID,
+            "tags": list(workflow.tags),
         }
 
     async def run_workflow(

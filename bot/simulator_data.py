@@ -45,6 +45,8 @@ class SampleWorkflow:
     inputs: dict[str, Any] | None
     outcome: Outcome = Outcome.SUCCEEDS
     error_reason: str | None = None
+    # Not in MarketCore's documented shape; the access policy matches on it when present.
+    tags: tuple[str, ...] = ()
 
 
 def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
@@ -238,6 +240,7 @@ SAMPLE_WORKFLOWS: tuple[SampleWorkflow, ...] = (
         _object({"quarter": {"type": "string", "title": "Quarter", "enum": _QUARTERS}}, []),
         Outcome.FAILS_AFTER_RUN,
         QUARTERLY_CLOSE_ERROR,
+        tags=("finance",),
     ),
     SampleWorkflow(
         LEAD_SCORING_ID,

@@ -117,11 +117,10 @@ async def test_form_round_trips_and_is_replaced(opener: Opener) -> None:
     store = await opener()
     form = FormContext("V1", "wf", "Report", {"type": "object"}, "C1", "U1", None)
     await store.save_form(form)
-    await store.save_form(FormContext("V1", "wf", "Report 2", None, "C2", "U1", "https://r"))
+    newer = FormContext("V1", "wf", "Report 2", None, "C2", "U1", "https://r", ("finance",))
+    await store.save_form(newer)
 
-    loaded = await store.load_form("V1")
-
-    assert loaded == FormContext("V1", "wf", "Report 2", None, "C2", "U1", "https://r")
+    assert await store.load_form("V1") == newer
     assert await store.load_form("V2") is None
 
 

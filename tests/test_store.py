@@ -73,6 +73,14 @@ async def test_form_round_trips_with_its_schema(store: Store) -> None:
     assert await store.load_form("V1") == form
 
 
+async def test_a_forms_workflow_tags_round_trip(store: Store) -> None:
+    form = FormContext("V1", "wf-1", "Payout", None, "C1", "U1", None, ("finance", "pii"))
+
+    await store.save_form(form)
+
+    assert await store.load_form("V1") == form
+
+
 async def test_form_without_schema_or_response_url_round_trips(store: Store) -> None:
     form = FormContext("V1", "wf-1", "No inputs", None, "C1", "U1", None)
 

@@ -57,6 +57,10 @@ SQLITE: tuple[str, ...] = (
     ALTER TABLE runs ADD COLUMN input_values_json TEXT;
     ALTER TABLE runs ADD COLUMN progress_shown INTEGER NOT NULL DEFAULT 0;
     """,
+    # The workflow's tags, so the access policy's tag rules apply when a form is submitted.
+    """
+    ALTER TABLE forms ADD COLUMN workflow_tags_json TEXT;
+    """,
 )
 
 POSTGRES: tuple[str, ...] = (
@@ -105,6 +109,9 @@ POSTGRES: tuple[str, ...] = (
     """
     ALTER TABLE runs ADD COLUMN input_values_json TEXT;
     ALTER TABLE runs ADD COLUMN progress_shown INTEGER NOT NULL DEFAULT 0;
+    """,
+    """
+    ALTER TABLE forms ADD COLUMN workflow_tags_json TEXT;
     """,
 )
 

@@ -64,10 +64,11 @@ class PostgresStore(Store):
     async def save_form(self, form: FormContext) -> None:
         await self._execute(
             "INSERT INTO forms (view_id, workflow_id, workflow_name, schema_json, channel_id,"
-            " requester_id, response_url, saved_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            " requester_id, response_url, saved_at, workflow_tags_json)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
             " ON CONFLICT (view_id) DO UPDATE SET workflow_id = $2, workflow_name = $3,"
             " schema_json = $4, channel_id = $5, requester_id = $6, response_url = $7,"
-            " saved_at = $8",
+            " saved_at = $8, workflow_tags_json = $9",
             *form_values(form, time.time()),
         )
 

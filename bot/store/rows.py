@@ -56,6 +56,7 @@ def form_values(form: FormContext, saved_at: float) -> tuple[Any, ...]:
         form.requester_id,
         form.response_url,
         saved_at,
+        json.dumps(list(form.workflow_tags)),
     )
 
 
@@ -69,7 +70,14 @@ def form_from_row(row: Row) -> FormContext:
         channel_id=row["channel_id"],
         requester_id=row["requester_id"],
         response_url=row["response_url"],
+        workflow_tags=_tags(row["workflow_tags_json"]),
     )
+
+
+def _tags(text: str | None) -> tuple[str, ...]:
+    # Forms saved before tags were kept have none.
+    tags = json.loads(text) if text else []
+    return tuple(tag for tag in tags if isinstance(tag, str))
 
 
 def run_from_row(row: Row) -> TrackedRun:

@@ -58,7 +58,8 @@ class SqliteStore(Store):
     async def save_form(self, form: FormContext) -> None:
         await self._write(
             "INSERT OR REPLACE INTO forms (view_id, workflow_id, workflow_name, schema_json,"
-            " channel_id, requester_id, response_url, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " channel_id, requester_id, response_url, saved_at, workflow_tags_json)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             form_values(form, time.time()),
         )
 

@@ -71,3 +71,21 @@ async def test_the_policy_is_checked_again_on_submit(tmp_path: Path) -> None:
         assert answer["response_action"] == "update"
         assert "permission" in json.dumps(answer["view"])
         assert world.runs_dispatched() == []
+
+
+async def test_a_tag_rule_tightened_while_the_modal_is_open_applies_on_submit(
+    tmp_path: Path,
+) -> None:
+    policy = _policy(tmp_path, '[[rule]]\ntags = ["finance"]\nusers = ["U_ANA"]\n')
+    async with running_world(tmp_path / "bot.db", policy_file=policy) as world:
+        await world.command("Quarterly close checklist", user_id="U_ANA", channel_id="C_FIN")
+        form = await world.wait_for_form()
+
+        policy.write_text('[[rule]]\ntags = ["finance"]\nusers = ["U_CFO"]\n')
+        stat = policy.stat()
+        os.utime(policy, (stat.st_atime, stat.st_mtime + 5))
+
+        values = {"/quarter": {"value": chosen(form, "/quarter", "2026-Q4")}}
+        answer = json.loads((await world.submit(form, values, user_id="U_ANA")).body)
+        assert "permission" in json.dumps(answer["view"])
+        assert world.runs_dispatched() == []
