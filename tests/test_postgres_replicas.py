@@ -8,7 +8,7 @@ import random
 import time
 
 from bot.models import RunStatus, TrackedRun, WorkflowRun
-from bot.store.postgres import PostgresStore
+from bot.storage.postgres import PostgresStore
 from bot.tracker import RunTracker
 from tests.test_postgres_store import fresh_database
 from tests.test_tracker import eventually, make_run

@@ -19,8 +19,8 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.models import FormContext, RunStatus, WorkflowRun
+from bot.storage.postgres import PostgresStore
 from bot.store import SCHEMA_VERSION, open_store
-from bot.store.postgres import PostgresStore
 from tests.test_tracker import make_run
 
 DSN_VARIABLE = "WORKFLOW_BOT_TEST_POSTGRES"

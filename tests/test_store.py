@@ -171,7 +171,7 @@ async def test_run_input_values_round_trip_and_may_be_absent(store: Store) -> No
 async def test_a_file_from_the_first_schema_version_is_migrated_keeping_its_runs(
     db_path: pathlib.Path,
 ) -> None:
-    from bot.store import migrations
+    from bot.storage import migrations
 
     with sqlite3.connect(db_path) as db:
         db.executescript(f"{migrations.SQLITE[0]}\nPRAGMA user_version = 1;")

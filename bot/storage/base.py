@@ -17,7 +17,7 @@ class Store(abc.ABC):
     @classmethod
     async def open(cls, path: pathlib.Path) -> Store:
         """Open (or create) the SQLite file at `path`: the single-process default."""
-        from bot.store.sqlite import SqliteStore
+        from bot.storage.sqlite import SqliteStore
 
         return await SqliteStore.open_file(path)
 

@@ -7,8 +7,8 @@ the backend: SQLite (one process) or Postgres (several replicas sharing the work
 from __future__ import annotations
 
 from bot.models import FormContext, TrackedRun
-from bot.store.base import Store
-from bot.store.migrations import SCHEMA_VERSION
+from bot.storage.base import Store
+from bot.storage.migrations import SCHEMA_VERSION
 
 __all__ = ["SCHEMA_VERSION", "FormContext", "Store", "TrackedRun", "open_store"]
 
@@ -16,9 +16,9 @@ __all__ = ["SCHEMA_VERSION", "FormContext", "Store", "TrackedRun", "open_store"]
 async def open_store(database_url: str) -> Store:
     """Open the store `database_url` names (`sqlite:///…` or `postgresql://…`)."""
     if database_url.startswith(("postgresql://", "postgres://")):
-        from bot.store.postgres import PostgresStore  # asyncpg is only needed here
+        from bot.storage.postgres import PostgresStore  # asyncpg is only needed here
 
         return await PostgresStore.connect(database_url)
-    from bot.store.sqlite import SqliteStore
+    from bot.storage.sqlite import SqliteStore
 
     return await SqliteStore.open_file(database_url.removeprefix("sqlite:///"))

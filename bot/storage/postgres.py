@@ -14,9 +14,9 @@ import time
 import asyncpg
 
 from bot.models import FormContext, TrackedRun, WorkflowRun
-from bot.store import migrations
-from bot.store.base import FORM_TTL_SECONDS, Store
-from bot.store.rows import (
+from bot.storage import migrations
+from bot.storage.base import FORM_TTL_SECONDS, Store
+from bot.storage.rows import (
     RUN_COLUMN_COUNT,
     RUN_COLUMNS,
     form_from_row,
