@@ -42,6 +42,8 @@ class DispatchRequest:
     response_url: str | None
     # What may be kept for "Run again": the input values without secrets.
     storable_values: dict[str, Any] | None = None
+    # The claimed dispatch key (the view id): the intent is kept under it until settled.
+    dispatch_key: str | None = None
 
 
 class Dispatcher:
@@ -67,6 +69,10 @@ class Dispatcher:
     async def dispatch(self, request: DispatchRequest) -> None:
         """Start the run and post its status; failures become a note to the requester."""
         started = time.monotonic()
+        if request.dispatch_key is not None:
+            # Kept until the outcome is known: if the process dies while MarketCore is
+            # being asked, the next start tells the requester instead of saying nothing.
+            await self._store.note_intent(request.dispatch_key, _intent(request))
         try:
             run = await self._marketcore.run_workflow(request.workflow_id, request.input_values)
         except MarketCoreError as error:
@@ -74,12 +80,14 @@ class Dispatcher:
             if isinstance(error, MarketCoreAuthError):
                 logger.error("MarketCore refused the API token: check MARKETCORE_API_TOKEN")
             await self._tell(request, _dispatch_error_text(request, error))
+            await self._settle(request)
             return
 
         _audit(request, run.id, run.status.value, started)
         tracked = self._track(request, run)
         # Written before the post: a crash after this point still gets its message on resume.
         await self._store.add_run(tracked)
+        await self._settle(request)
         posted = await self._publisher.post(tracked)
         if posted is None:
             # Only the response URL reached the person: there is no message to edit later.
@@ -88,6 +96,19 @@ class Dispatcher:
         await self._store.set_message(tracked.run_id, *posted)
         if not tracked.final_edit_done:
             self._on_tracked()
+
+    async def resume(self) -> None:
+        """Tell the requesters of dispatches a previous process left without an outcome."""
+        for key, intent in await self._store.unsettled_intents():
+            request = _request_from_intent(intent)
+            if request is not None:
+                logger.warning("dispatch %s was interrupted; telling its requester", key)
+                await self._tell(request, _interrupted_text(request))
+            await self._store.settle_intent(key)
+
+    async def _settle(self, request: DispatchRequest) -> None:
+        if request.dispatch_key is not None:
+            await self._store.settle_intent(request.dispatch_key)
 
     def _track(self, request: DispatchRequest, run: WorkflowRun) -> TrackedRun:
         now = self._clock()
@@ -120,6 +141,33 @@ class Dispatcher:
         )
 
 
+def _intent(request: DispatchRequest) -> dict[str, str | None]:
+    # Enough to tell the requester; no input values, so no secret is ever kept here.
+    return {
+        "workflow_id": request.workflow_id,
+        "workflow_name": request.workflow_name,
+        "channel_id": request.channel_id,
+        "requester_id": request.requester_id,
+        "response_url": request.response_url,
+    }
+
+
+def _request_from_intent(intent: dict[str, str | None]) -> DispatchRequest | None:
+    workflow_id, channel_id = intent.get("workflow_id"), intent.get("channel_id")
+    requester_id = intent.get("requester_id")
+    if not workflow_id or not channel_id or not requester_id:
+        return None
+    return DispatchRequest(
+        workflow_id=workflow_id,
+        workflow_name=intent.get("workflow_name") or workflow_id,
+        input_values={},
+        inputs_summary=(),
+        channel_id=channel_id,
+        requester_id=requester_id,
+        response_url=intent.get("response_url"),
+    )
+
+
 def _audit(request: DispatchRequest, run_id: str | None, outcome: str, started: float) -> None:
     audit.record_dispatch(
         user_id=request.requester_id,
@@ -128,6 +176,15 @@ def _audit(request: DispatchRequest, run_id: str | None, outcome: str, started: 
         run_id=run_id,
         outcome=outcome,
         duration_ms=(time.monotonic() - started) * 1000,
+    )
+
+
+def _interrupted_text(request: DispatchRequest) -> str:
+    name = f"*{escape_mrkdwn(request.workflow_name)}*"
+    link = f"<{workflow_url(request.workflow_id)}|Open the workflow in MarketCore>"
+    return (
+        f":warning: I was restarted while asking MarketCore to run {name}, so I can't tell "
+        f"whether the run started. Check its runs before trying again: {link}"
     )
 
 

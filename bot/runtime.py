@@ -88,6 +88,10 @@ class Runtime:
             tracker=tracker,
             inflight=InFlight(),
         )
+        try:
+            await dispatcher.resume()
+        except Exception:  # Slack unreachable at start: the intents wait for the next one
+            logger.exception("could not tell requesters about interrupted dispatches")
         await tracker.start()
         logger.info("workflow-bot ready (MarketCore at %s)", settings.MARKETCORE_MCP_URL)
         return self._services

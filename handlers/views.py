@@ -89,4 +89,5 @@ def _dispatch_request(
         requester_id=str(user.get("id") or context.requester_id),
         response_url=metadata.response_url if metadata else context.response_url,
         storable_values=storable_inputs(form, values),
+        dispatch_key=context.view_id,
     )

@@ -221,3 +221,14 @@ def test_settings_accept_a_postgres_database_url() -> None:
     assert settings.DATABASE_URL == "postgresql://bot@db.internal:5432/bot"
     with pytest.raises(ValidationError):
         Settings(_env_file=None, DATABASE_URL="postgresql://")  # type: ignore[call-arg]
+
+
+async def test_a_dispatch_intent_is_kept_until_settled(opener: Opener) -> None:
+    store = await opener()
+    intent = {"workflow_id": "wf", "channel_id": "C1", "requester_id": "U1", "response_url": None}
+    assert await store.claim_dispatch("V1")
+    await store.note_intent("V1", intent)
+
+    assert await store.unsettled_intents() == [("V1", intent)]
+    await store.settle_intent("V1")
+    assert await store.unsettled_intents() == []

@@ -388,3 +388,23 @@ def _copy_run(db_path: pathlib.Path, run_id: str, copies: int) -> None:
             [(f"{run_id}-{i}", run_id) for i in range(copies)],
         )
     db.close()
+
+
+async def test_a_dispatch_intent_is_kept_until_settled_even_across_a_reopen(
+    db_path: pathlib.Path,
+) -> None:
+    intent = {"workflow_id": "wf-1", "channel_id": "C1", "requester_id": "U1", "response_url": None}
+    store = await Store.open(db_path)
+    assert await store.claim_dispatch("V1")
+    assert await store.claim_dispatch("V2")
+    await store.note_intent("V1", intent)
+    await store.note_intent("V2", intent)
+    await store.settle_intent("V2")
+    await store.close()
+
+    reopened = await Store.open(db_path)
+    assert await reopened.unsettled_intents() == [("V1", intent)]
+    await reopened.settle_intent("V1")
+    assert await reopened.unsettled_intents() == []
+    assert not await reopened.claim_dispatch("V1")  # settling never frees the key
+    await reopened.close()

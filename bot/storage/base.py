@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import pathlib
+from collections.abc import Mapping
 
 from bot.models import FormContext, TrackedRun, WorkflowRun
 
@@ -36,6 +37,18 @@ class Store(abc.ABC):
     @abc.abstractmethod
     async def claim_dispatch(self, key: str) -> bool:
         """True the first time `key` is claimed (by any process), False ever after."""
+
+    @abc.abstractmethod
+    async def note_intent(self, key: str, intent: Mapping[str, str | None]) -> None:
+        """Remember what the dispatch claimed as `key` is about, until it is settled."""
+
+    @abc.abstractmethod
+    async def settle_intent(self, key: str) -> None:
+        """The dispatch under `key` has an outcome the requester will see."""
+
+    @abc.abstractmethod
+    async def unsettled_intents(self) -> list[tuple[str, dict[str, str | None]]]:
+        """Dispatches a previous process started and never settled, oldest first."""
 
     @abc.abstractmethod
     async def add_run(self, run: TrackedRun) -> None:

@@ -61,6 +61,13 @@ SQLITE: tuple[str, ...] = (
     """
     ALTER TABLE forms ADD COLUMN workflow_tags_json TEXT;
     """,
+    # What a dispatch in flight was about, so a restart can tell the requester that its
+    # outcome is unknown instead of saying nothing.
+    """
+    ALTER TABLE dispatch_keys ADD COLUMN intent_json TEXT;
+    CREATE INDEX dispatch_keys_unsettled ON dispatch_keys (claimed_at)
+        WHERE intent_json IS NOT NULL;
+    """,
 )
 
 POSTGRES: tuple[str, ...] = (
@@ -112,6 +119,11 @@ POSTGRES: tuple[str, ...] = (
     """,
     """
     ALTER TABLE forms ADD COLUMN workflow_tags_json TEXT;
+    """,
+    """
+    ALTER TABLE dispatch_keys ADD COLUMN intent_json TEXT;
+    CREATE INDEX dispatch_keys_unsettled ON dispatch_keys (claimed_at)
+        WHERE intent_json IS NOT NULL;
     """,
 )
 

@@ -8,8 +8,10 @@ same run at once, and a replica that dies lets its leases run out for the others
 
 from __future__ import annotations
 
+import json
 import logging
 import time
+from collections.abc import Mapping
 
 import asyncpg
 
@@ -21,6 +23,7 @@ from bot.storage.rows import (
     RUN_COLUMNS,
     form_from_row,
     form_values,
+    intent_from_json,
     run_from_row,
     run_values,
 )
@@ -84,6 +87,21 @@ class PostgresStore(Store):
             time.time(),
         )
         return status == "INSERT 0 1"
+
+    async def note_intent(self, key: str, intent: Mapping[str, str | None]) -> None:
+        await self._execute(
+            "UPDATE dispatch_keys SET intent_json = $1 WHERE key = $2", json.dumps(intent), key
+        )
+
+    async def settle_intent(self, key: str) -> None:
+        await self._execute("UPDATE dispatch_keys SET intent_json = NULL WHERE key = $1", key)
+
+    async def unsettled_intents(self) -> list[tuple[str, dict[str, str | None]]]:
+        rows = await self._pool.fetch(
+            "SELECT key, intent_json FROM dispatch_keys WHERE intent_json IS NOT NULL"
+            " ORDER BY claimed_at"
+        )
+        return [(row["key"], intent_from_json(row["intent_json"])) for row in rows]
 
     async def add_run(self, run: TrackedRun) -> None:
         placeholders = ", ".join(f"${n}" for n in range(1, RUN_COLUMN_COUNT + 1))

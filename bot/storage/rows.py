@@ -109,3 +109,11 @@ def run_from_row(row: Row) -> TrackedRun:
 def _input_values(text: str | None) -> dict[str, Any] | None:
     values = None if text is None else json.loads(text)
     return values if isinstance(values, dict) else None
+
+
+def intent_from_json(text: str) -> dict[str, str | None]:
+    """A dispatch intent read back; fields that are not strings are dropped."""
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): v for k, v in data.items() if v is None or isinstance(v, str)}

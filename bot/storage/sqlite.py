@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import pathlib
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import aiosqlite
@@ -19,6 +20,7 @@ from bot.storage.rows import (
     RUN_COLUMNS,
     form_from_row,
     form_values,
+    intent_from_json,
     run_from_row,
     run_values,
 )
@@ -73,6 +75,22 @@ class SqliteStore(Store):
             (key, time.time()),
         )
         return inserted == 1
+
+    async def note_intent(self, key: str, intent: Mapping[str, str | None]) -> None:
+        await self._write(
+            "UPDATE dispatch_keys SET intent_json = ? WHERE key = ?", (json.dumps(intent), key)
+        )
+
+    async def settle_intent(self, key: str) -> None:
+        await self._write("UPDATE dispatch_keys SET intent_json = NULL WHERE key = ?", (key,))
+
+    async def unsettled_intents(self) -> list[tuple[str, dict[str, str | None]]]:
+        rows = await self._read(
+            "SELECT key, intent_json FROM dispatch_keys WHERE intent_json IS NOT NULL"
+            " ORDER BY claimed_at",
+            (),
+        )
+        return [(row["key"], intent_from_json(row["intent_json"])) for row in rows]
 
     async def add_run(self, run: TrackedRun) -> None:
         await self._write(

@@ -20,6 +20,7 @@ from tests.scenarios.harness import (
     World,
     chosen,
     message_text,
+    wait_until,
 )
 from tests.scenarios.servers import running_server
 from tests.scenarios.slack_standin import SlackStandIn
@@ -144,3 +145,36 @@ async def test_sigterm_lets_a_dispatch_in_flight_finish_before_exiting(tmp_path:
         assert len(world.runs_dispatched()) == 1
         assert len(world.posts()) == 1
         assert "running" in message_text(world.posts()[0])
+
+
+async def test_a_dispatch_cut_short_by_sigkill_is_reported_as_unknown_after_restart(
+    tmp_path: Path,
+) -> None:
+    slack = SlackStandIn(token=BOT_TOKEN)
+    simulator = Simulator(run_seconds=30.0)
+    database = tmp_path / "bot.db"
+    port = free_port()
+
+    async with (
+        running_server(slack.asgi_app()) as slack_url,
+        SimulatorServer(simulator) as marketcore,
+        aiohttp.ClientSession() as http,
+    ):
+        world = World(slack, simulator, slack_url, f"http://127.0.0.1:{port}", http)
+        async with bot_process(port, slack_url, marketcore.url, database) as process:
+            await world.command("Nightly sync")
+            form = await world.wait_for_form()
+            simulator.tool_delays["run_workflow"] = 2.0
+            await world.submit(form, {})
+            await wait_until(lambda: bool(world.runs_dispatched()))
+            process.send_signal(signal.SIGKILL)  # MarketCore has the request, not its answer
+            await process.wait()
+
+        async with bot_process(port, slack_url, marketcore.url, database):
+            await slack.wait_for(lambda: bool(slack.calls_to("chat.postEphemeral")), timeout=15)
+            await asyncio.sleep(1.0)
+
+        (note,) = slack.calls_to("chat.postEphemeral")
+        assert "can't tell whether the run started" in note.args["text"]
+        assert note.args["user"] == "U123"
+        assert world.posts() == []
