@@ -8,7 +8,8 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import aiohttp
@@ -26,6 +27,8 @@ from tests.scenarios.servers import running_server
 from tests.scenarios.slack_standin import SlackStandIn
 
 ACTION = "value"
+
+BotProcess = AbstractAsyncContextManager[asyncio.subprocess.Process]
 
 
 def free_port() -> int:
@@ -81,22 +84,33 @@ async def _wait_healthy(port: int) -> None:
     raise AssertionError("the bot did not become healthy")
 
 
-async def test_a_run_survives_sigkill_and_its_message_is_edited_exactly_once(
-    tmp_path: Path,
-) -> None:
-    slack = SlackStandIn(token=BOT_TOKEN)
-    simulator = Simulator(run_seconds=4.0)
-    database = tmp_path / "bot.db"
-    port = free_port()
-    bot_url = f"http://127.0.0.1:{port}"
+@contextlib.asynccontextmanager
+async def standins(
+    tmp_path: Path, *, run_seconds: float
+) -> AsyncIterator[tuple[World, Callable[[], BotProcess]]]:
+    """Stand-in Slack and the simulator in this process; the bot started on demand.
 
+    Yields the world to drive and a function that starts `workflow-bot serve` against it,
+    always on the same port and database, so a restarted bot picks up where one died.
+    """
+    slack = SlackStandIn(token=BOT_TOKEN)
+    simulator = Simulator(run_seconds=run_seconds)
+    port = free_port()
     async with (
         running_server(slack.asgi_app()) as slack_url,
         SimulatorServer(simulator) as marketcore,
         aiohttp.ClientSession() as http,
     ):
-        world = World(slack, simulator, slack_url, bot_url, http)
-        async with bot_process(port, slack_url, marketcore.url, database) as process:
+        world = World(slack, simulator, slack_url, f"http://127.0.0.1:{port}", http)
+        yield world, lambda: bot_process(port, slack_url, marketcore.url, tmp_path / "bot.db")
+
+
+async def test_a_run_survives_sigkill_and_its_message_is_edited_exactly_once(
+    tmp_path: Path,
+) -> None:
+    async with standins(tmp_path, run_seconds=4.0) as (world, bot):
+        slack = world.slack
+        async with bot() as process:
             await world.command("Quarterly close checklist")
             form = await world.wait_for_form()
             await world.submit(form, {"/quarter": {ACTION: chosen(form, "/quarter", "2026-Q4")}})
@@ -108,7 +122,7 @@ async def test_a_run_survives_sigkill_and_its_message_is_edited_exactly_once(
         assert world.updates() == []
         await asyncio.sleep(4.0)  # the run ends while the bot is down
 
-        async with bot_process(port, slack_url, marketcore.url, database):
+        async with bot():
             await slack.wait_for(lambda: bool(world.updates()), timeout=15)
             await asyncio.sleep(1.0)  # room for a duplicate to show up, if there were one
 
@@ -121,17 +135,9 @@ async def test_a_run_survives_sigkill_and_its_message_is_edited_exactly_once(
 
 
 async def test_sigterm_lets_a_dispatch_in_flight_finish_before_exiting(tmp_path: Path) -> None:
-    slack = SlackStandIn(token=BOT_TOKEN)
-    simulator = Simulator(run_seconds=30.0)
-    port = free_port()
-
-    async with (
-        running_server(slack.asgi_app()) as slack_url,
-        SimulatorServer(simulator) as marketcore,
-        aiohttp.ClientSession() as http,
-    ):
-        world = World(slack, simulator, slack_url, f"http://127.0.0.1:{port}", http)
-        async with bot_process(port, slack_url, marketcore.url, tmp_path / "bot.db") as process:
+    async with standins(tmp_path, run_seconds=30.0) as (world, bot):
+        simulator = world.simulator
+        async with bot() as process:
             await world.command("Nightly sync")
             form = await world.wait_for_form()
             simulator.tool_delays["run_workflow"] = 1.5
@@ -150,18 +156,9 @@ async def test_sigterm_lets_a_dispatch_in_flight_finish_before_exiting(tmp_path:
 async def test_a_dispatch_cut_short_by_sigkill_is_reported_as_unknown_after_restart(
     tmp_path: Path,
 ) -> None:
-    slack = SlackStandIn(token=BOT_TOKEN)
-    simulator = Simulator(run_seconds=30.0)
-    database = tmp_path / "bot.db"
-    port = free_port()
-
-    async with (
-        running_server(slack.asgi_app()) as slack_url,
-        SimulatorServer(simulator) as marketcore,
-        aiohttp.ClientSession() as http,
-    ):
-        world = World(slack, simulator, slack_url, f"http://127.0.0.1:{port}", http)
-        async with bot_process(port, slack_url, marketcore.url, database) as process:
+    async with standins(tmp_path, run_seconds=30.0) as (world, bot):
+        slack, simulator = world.slack, world.simulator
+        async with bot() as process:
             await world.command("Nightly sync")
             form = await world.wait_for_form()
             simulator.tool_delays["run_workflow"] = 2.0
@@ -170,7 +167,7 @@ async def test_a_dispatch_cut_short_by_sigkill_is_reported_as_unknown_after_rest
             process.send_signal(signal.SIGKILL)  # MarketCore has the request, not its answer
             await process.wait()
 
-        async with bot_process(port, slack_url, marketcore.url, database):
+        async with bot():
             await slack.wait_for(lambda: bool(slack.calls_to("chat.postEphemeral")), timeout=15)
             await asyncio.sleep(1.0)
 
