@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
 from collections.abc import AsyncIterator
@@ -40,10 +41,19 @@ async def server() -> AsyncIterator[SimulatorServer]:
 
 @pytest.fixture
 async def marketcore(server: SimulatorServer) -> AsyncIterator[MarketCore]:
-    client = MarketCore(server.url, call_timeout=3.0)
+    async with connected(server.url, call_timeout=3.0) as client:
+        yield client
+
+
+@contextlib.asynccontextmanager
+async def connected(url: str, **options: Any) -> AsyncIterator[MarketCore]:
+    """A started client for `url`, closed on the way out whatever happened."""
+    client = MarketCore(url, **options)
     await client.start()
-    yield client
-    await client.aclose()
+    try:
+        yield client
+    finally:
+        await client.aclose()
 
 
 def sent(server: SimulatorServer, tool: str) -> list[dict[str, Any]]:
@@ -151,14 +161,12 @@ async def test_bad_list_arguments_are_a_tool_error(marketcore: MarketCore) -> No
 
 
 async def test_wrong_token_is_unavailable_and_names_the_token_not_its_value() -> None:
-    async with SimulatorServer(Simulator(token="right-token")) as server:
-        client = MarketCore(server.url, token=SecretStr("wrong-token"), read_retries=0)
-        await client.start()
-        try:
-            with pytest.raises(MarketCoreUnavailable) as caught:
-                await client.get_workflow(REVENUE_REPORT_ID)
-        finally:
-            await client.aclose()
+    async with (
+        SimulatorServer(Simulator(token="right-token")) as server,
+        connected(server.url, token=SecretStr("wrong-token"), read_retries=0) as client,
+    ):
+        with pytest.raises(MarketCoreUnavailable) as caught:
+            await client.get_workflow(REVENUE_REPORT_ID)
 
     assert "token" in caught.value.message
     assert "MARKETCORE_API_TOKEN" in caught.value.message
@@ -166,13 +174,11 @@ async def test_wrong_token_is_unavailable_and_names_the_token_not_its_value() ->
 
 
 async def test_right_token_is_accepted() -> None:
-    async with SimulatorServer(Simulator(token="right-token")) as server:
-        client = MarketCore(server.url, token=SecretStr("right-token"))
-        await client.start()
-        try:
-            workflow = await client.get_workflow(REVENUE_REPORT_ID)
-        finally:
-            await client.aclose()
+    async with (
+        SimulatorServer(Simulator(token="right-token")) as server,
+        connected(server.url, token=SecretStr("right-token")) as client,
+    ):
+        workflow = await client.get_workflow(REVENUE_REPORT_ID)
 
     assert workflow.id == REVENUE_REPORT_ID
 
@@ -194,16 +200,12 @@ async def test_read_after_server_restart_rebuilds_the_session(
     server: SimulatorServer, protocol: str
 ) -> None:
     # "legacy" keeps a server-side session, which the restart forgets ("Session not found").
-    client = MarketCore(server.url, protocol=protocol)
-    await client.start()
-    try:
+    async with connected(server.url, protocol=protocol) as client:
         await client.get_workflow(REVENUE_REPORT_ID)
         await server.stop()
         await server.start()
 
         workflow = await client.get_workflow(REVENUE_REPORT_ID)
-    finally:
-        await client.aclose()
 
     assert workflow.id == REVENUE_REPORT_ID
 
@@ -280,26 +282,18 @@ async def test_connection_lost_during_run_is_outcome_unknown_and_sent_once(
 
 async def test_run_timeout_is_outcome_unknown_and_not_retried(server: SimulatorServer) -> None:
     server.simulator.tool_delays["run_workflow"] = 1.0
-    client = MarketCore(server.url, call_timeout=0.3)
-    await client.start()
-    try:
+    async with connected(server.url, call_timeout=0.3) as client:
         with pytest.raises(DispatchOutcomeUnknown):
             await client.run_workflow(REVENUE_REPORT_ID, REVENUE_INPUTS)
-    finally:
-        await client.aclose()
 
     assert len(sent(server, "run_workflow")) == 1
 
 
 async def test_read_timeout_is_unavailable_and_not_retried(server: SimulatorServer) -> None:
     server.simulator.tool_delays["get_workflow"] = 1.0
-    client = MarketCore(server.url, call_timeout=0.3)
-    await client.start()
-    try:
+    async with connected(server.url, call_timeout=0.3) as client:
         with pytest.raises(MarketCoreUnavailable) as caught:
             await client.get_workflow(REVENUE_REPORT_ID)
-    finally:
-        await client.aclose()
 
     assert "did not answer in time" in caught.value.message
     assert len(sent(server, "get_workflow")) == 1
@@ -323,11 +317,8 @@ class QuirkySimulator(Simulator):
 @pytest.fixture
 async def quirky() -> AsyncIterator[MarketCore]:
     """A client connected to a MarketCore that answers with malformed rows and errors."""
-    async with SimulatorServer(QuirkySimulator()) as server:
-        client = MarketCore(server.url)
-        await client.start()
+    async with SimulatorServer(QuirkySimulator()) as server, connected(server.url) as client:
         yield client
-        await client.aclose()
 
 
 async def test_malformed_row_is_a_bad_response_naming_tool_and_id(quirky: MarketCore) -> None:
@@ -378,18 +369,14 @@ async def test_calls_after_close_are_unavailable(marketcore: MarketCore) -> None
 async def test_each_call_logs_one_line_without_token_or_inputs(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async with SimulatorServer(Simulator(token="s3cret-token")) as server:
-        client = MarketCore(server.url, token=SecretStr("s3cret-token"))
-        await client.start()
-        try:
-            with caplog.at_level(logging.INFO, logger="bot.marketcore"):
-                await client.run_workflow(
-                    REVENUE_REPORT_ID, {**REVENUE_INPUTS, "recipients": "x@y.z"}
-                )
-                with pytest.raises(MarketCoreToolError):
-                    await client.get_workflow("nope")
-        finally:
-            await client.aclose()
+    async with (
+        SimulatorServer(Simulator(token="s3cret-token")) as server,
+        connected(server.url, token=SecretStr("s3cret-token")) as client,
+    ):
+        with caplog.at_level(logging.INFO, logger="bot.marketcore"):
+            await client.run_workflow(REVENUE_REPORT_ID, {**REVENUE_INPUTS, "recipients": "x@y.z"})
+            with pytest.raises(MarketCoreToolError):
+                await client.get_workflow("nope")
 
     lines = [record.getMessage() for record in caplog.records if record.name == "bot.marketcore"]
     assert len(lines) == 2
