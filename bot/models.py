@@ -117,3 +117,37 @@ class TrackedRun:
     progress_shown: int = 0
     # Set by the tracker (never stored) when MarketCore answers that it has no such run.
     lost: bool = False
+    # The one thread reply under the status message (inputs and timings), once posted.
+    thread_ts: str | None = None
+
+
+class ApprovalState(StrEnum):
+    """Where a held submission stands; it leaves `pending` once and never changes again."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A submission held until an approver decides, as the store keeps it.
+
+    `request_json` is opaque to the store: the approvals module seals what it needs to
+    dispatch later (secret inputs never in clear).
+    """
+
+    approval_id: str
+    workflow_id: str
+    workflow_name: str
+    channel_id: str
+    requester_id: str
+    request_json: str
+    state: ApprovalState
+    created_at: float
+    expires_at: float
+    decided_by: str | None = None
+    decided_at: float | None = None
+    message_channel: str | None = None
+    message_ts: str | None = None

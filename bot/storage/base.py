@@ -6,7 +6,7 @@ import abc
 import pathlib
 from collections.abc import Mapping
 
-from bot.models import FormContext, TrackedRun, WorkflowRun
+from bot.models import Approval, ApprovalState, FormContext, TrackedRun, WorkflowRun
 
 # A form context only matters while its modal is open; Slack views do not live for a day.
 FORM_TTL_SECONDS = 24 * 3600
@@ -98,3 +98,48 @@ class Store(abc.ABC):
     @abc.abstractmethod
     async def next_due_at(self) -> float | None:
         """The earliest due time among posted runs that still owe work, or None."""
+
+    @abc.abstractmethod
+    async def set_thread(self, run_id: str, ts: str) -> None:
+        """Remember the thread reply posted under the run's status message."""
+
+    @abc.abstractmethod
+    async def recent_runs(self, requester_id: str, limit: int) -> list[TrackedRun]:
+        """The runs `requester_id` started, newest first."""
+
+    @abc.abstractmethod
+    async def notify_dm(self, user_id: str) -> bool:
+        """Whether the person asked for a direct message when their runs end (off by default)."""
+
+    @abc.abstractmethod
+    async def set_notify_dm(self, user_id: str, enabled: bool) -> None:
+        """Save the person's choice of a direct message when their runs end."""
+
+    @abc.abstractmethod
+    async def add_approval(self, approval: Approval) -> None:
+        """Keep a submission that waits for approval."""
+
+    @abc.abstractmethod
+    async def get_approval(self, approval_id: str) -> Approval | None:
+        """The approval with this id, or None."""
+
+    @abc.abstractmethod
+    async def decide_approval(
+        self, approval_id: str, state: ApprovalState, *, decided_by: str | None, now: float
+    ) -> Approval | None:
+        """Move a pending approval to `state`; None when it was no longer pending.
+
+        Exactly one caller wins, across processes: the one that gets the row back.
+        """
+
+    @abc.abstractmethod
+    async def set_approval_message(self, approval_id: str, channel: str, ts: str) -> None:
+        """Remember where the approval request was posted."""
+
+    @abc.abstractmethod
+    async def pending_approvals(self) -> list[Approval]:
+        """Approvals still waiting for a decision, oldest first."""
+
+    @abc.abstractmethod
+    async def expired_approvals(self, now: float) -> list[Approval]:
+        """Pending approvals whose time ran out by `now`, oldest first."""

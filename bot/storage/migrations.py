@@ -68,6 +68,38 @@ SQLITE: tuple[str, ...] = (
     CREATE INDEX dispatch_keys_unsettled ON dispatch_keys (claimed_at)
         WHERE intent_json IS NOT NULL;
     """,
+    # Quiet channels and App Home: the thread reply under a status message, the runs a
+    # person started (newest first), and each person's notification preference.
+    """
+    ALTER TABLE runs ADD COLUMN thread_ts TEXT;
+    CREATE INDEX runs_by_requester ON runs (requester_id, dispatched_at);
+    CREATE TABLE user_prefs (
+        user_id TEXT PRIMARY KEY,
+        notify_dm INTEGER NOT NULL DEFAULT 0,
+        updated_at REAL NOT NULL
+    );
+    """,
+    # Approvals: a submission held until someone allowed to approve it decides. The
+    # request (inputs included) is sealed JSON; the state changes once, from pending.
+    """
+    CREATE TABLE approvals (
+        approval_id TEXT PRIMARY KEY,
+        workflow_id TEXT NOT NULL,
+        workflow_name TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        requester_id TEXT NOT NULL,
+        request_json TEXT NOT NULL,
+        state TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        expires_at REAL NOT NULL,
+        decided_by TEXT,
+        decided_at REAL,
+        message_channel TEXT,
+        message_ts TEXT
+    );
+    CREATE INDEX approvals_pending_by_expiry ON approvals (expires_at)
+        WHERE state = 'pending';
+    """,
 )
 
 POSTGRES: tuple[str, ...] = (
@@ -124,6 +156,34 @@ POSTGRES: tuple[str, ...] = (
     ALTER TABLE dispatch_keys ADD COLUMN intent_json TEXT;
     CREATE INDEX dispatch_keys_unsettled ON dispatch_keys (claimed_at)
         WHERE intent_json IS NOT NULL;
+    """,
+    """
+    ALTER TABLE runs ADD COLUMN thread_ts TEXT;
+    CREATE INDEX runs_by_requester ON runs (requester_id, dispatched_at);
+    CREATE TABLE user_prefs (
+        user_id TEXT PRIMARY KEY,
+        notify_dm BOOLEAN NOT NULL DEFAULT FALSE,
+        updated_at DOUBLE PRECISION NOT NULL
+    );
+    """,
+    """
+    CREATE TABLE approvals (
+        approval_id TEXT PRIMARY KEY,
+        workflow_id TEXT NOT NULL,
+        workflow_name TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        requester_id TEXT NOT NULL,
+        request_json TEXT NOT NULL,
+        state TEXT NOT NULL,
+        created_at DOUBLE PRECISION NOT NULL,
+        expires_at DOUBLE PRECISION NOT NULL,
+        decided_by TEXT,
+        decided_at DOUBLE PRECISION,
+        message_channel TEXT,
+        message_ts TEXT
+    );
+    CREATE INDEX approvals_pending_by_expiry ON approvals (expires_at)
+        WHERE state = 'pending';
     """,
 )
 

@@ -15,12 +15,16 @@ from collections.abc import Mapping
 
 import asyncpg
 
-from bot.models import FormContext, TrackedRun, WorkflowRun
+from bot.models import Approval, ApprovalState, FormContext, TrackedRun, WorkflowRun
 from bot.storage import migrations
 from bot.storage.base import FORM_TTL_SECONDS, Store
 from bot.storage.rows import (
+    APPROVAL_COLUMN_COUNT,
+    APPROVAL_COLUMNS,
     RUN_COLUMN_COUNT,
     RUN_COLUMNS,
+    approval_from_row,
+    approval_values,
     form_from_row,
     form_values,
     intent_from_json,
@@ -190,6 +194,80 @@ class PostgresStore(Store):
     async def next_due_at(self) -> float | None:
         due = await self._pool.fetchval(f"SELECT MIN(next_poll_at) FROM runs WHERE {_OPEN}")  # noqa: S608
         return None if due is None else float(due)
+
+    async def set_thread(self, run_id: str, ts: str) -> None:
+        await self._execute("UPDATE runs SET thread_ts = $1 WHERE run_id = $2", ts, run_id)
+
+    async def recent_runs(self, requester_id: str, limit: int) -> list[TrackedRun]:
+        rows = await self._pool.fetch(
+            "SELECT * FROM runs WHERE requester_id = $1 ORDER BY dispatched_at DESC LIMIT $2",
+            requester_id,
+            limit,
+        )
+        return [run_from_row(row) for row in rows]
+
+    async def notify_dm(self, user_id: str) -> bool:
+        value = await self._pool.fetchval(
+            "SELECT notify_dm FROM user_prefs WHERE user_id = $1", user_id
+        )
+        return bool(value)
+
+    async def set_notify_dm(self, user_id: str, enabled: bool) -> None:
+        await self._execute(
+            "INSERT INTO user_prefs (user_id, notify_dm, updated_at) VALUES ($1, $2, $3)"
+            " ON CONFLICT (user_id) DO UPDATE SET notify_dm = $2, updated_at = $3",
+            user_id,
+            enabled,
+            time.time(),
+        )
+
+    async def add_approval(self, approval: Approval) -> None:
+        placeholders = ", ".join(f"${n}" for n in range(1, APPROVAL_COLUMN_COUNT + 1))
+        await self._execute(
+            f"INSERT INTO approvals ({APPROVAL_COLUMNS}) VALUES ({placeholders})",  # noqa: S608
+            *approval_values(approval),
+        )
+
+    async def get_approval(self, approval_id: str) -> Approval | None:
+        row = await self._pool.fetchrow(
+            "SELECT * FROM approvals WHERE approval_id = $1", approval_id
+        )
+        return None if row is None else approval_from_row(row)
+
+    async def decide_approval(
+        self, approval_id: str, state: ApprovalState, *, decided_by: str | None, now: float
+    ) -> Approval | None:
+        row = await self._pool.fetchrow(
+            "UPDATE approvals SET state = $1, decided_by = $2, decided_at = $3"
+            " WHERE approval_id = $4 AND state = 'pending' RETURNING *",
+            state.value,
+            decided_by,
+            now,
+            approval_id,
+        )
+        return None if row is None else approval_from_row(row)
+
+    async def set_approval_message(self, approval_id: str, channel: str, ts: str) -> None:
+        await self._execute(
+            "UPDATE approvals SET message_channel = $1, message_ts = $2 WHERE approval_id = $3",
+            channel,
+            ts,
+            approval_id,
+        )
+
+    async def pending_approvals(self) -> list[Approval]:
+        rows = await self._pool.fetch(
+            "SELECT * FROM approvals WHERE state = 'pending' ORDER BY created_at"
+        )
+        return [approval_from_row(row) for row in rows]
+
+    async def expired_approvals(self, now: float) -> list[Approval]:
+        rows = await self._pool.fetch(
+            "SELECT * FROM approvals WHERE state = 'pending' AND expires_at <= $1"
+            " ORDER BY expires_at",
+            now,
+        )
+        return [approval_from_row(row) for row in rows]
 
     async def _execute(self, sql: str, *args: object) -> str:
         return str(await self._pool.execute(sql, *args))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.models import FormContext, RunStatus, TrackedRun
+from bot.models import Approval, ApprovalState, FormContext, RunStatus, TrackedRun
 
 # sqlite3.Row and asyncpg.Record both read columns by name; neither is a Mapping to mypy.
 Row = Any
@@ -103,6 +103,51 @@ def run_from_row(row: Row) -> TrackedRun:
         polls=int(row["polls"]),
         input_values=_input_values(row["input_values_json"]),
         progress_shown=int(row["progress_shown"]),
+        thread_ts=row["thread_ts"],
+    )
+
+
+APPROVAL_COLUMNS = (
+    "approval_id, workflow_id, workflow_name, channel_id, requester_id, request_json, state,"
+    " created_at, expires_at, decided_by, decided_at, message_channel, message_ts"
+)
+APPROVAL_COLUMN_COUNT = APPROVAL_COLUMNS.count(",") + 1
+
+
+def approval_values(approval: Approval) -> tuple[Any, ...]:
+    """The approval's fields in `APPROVAL_COLUMNS` order."""
+    return (
+        approval.approval_id,
+        approval.workflow_id,
+        approval.workflow_name,
+        approval.channel_id,
+        approval.requester_id,
+        approval.request_json,
+        approval.state.value,
+        approval.created_at,
+        approval.expires_at,
+        approval.decided_by,
+        approval.decided_at,
+        approval.message_channel,
+        approval.message_ts,
+    )
+
+
+def approval_from_row(row: Row) -> Approval:
+    return Approval(
+        approval_id=row["approval_id"],
+        workflow_id=row["workflow_id"],
+        workflow_name=row["workflow_name"],
+        channel_id=row["channel_id"],
+        requester_id=row["requester_id"],
+        request_json=row["request_json"],
+        state=ApprovalState(row["state"]),
+        created_at=float(row["created_at"]),
+        expires_at=float(row["expires_at"]),
+        decided_by=row["decided_by"],
+        decided_at=None if row["decided_at"] is None else float(row["decided_at"]),
+        message_channel=row["message_channel"],
+        message_ts=row["message_ts"],
     )
 
 

@@ -12,12 +12,16 @@ from typing import Any
 
 import aiosqlite
 
-from bot.models import FormContext, TrackedRun, WorkflowRun
+from bot.models import Approval, ApprovalState, FormContext, TrackedRun, WorkflowRun
 from bot.storage import migrations
 from bot.storage.base import FORM_TTL_SECONDS, Store
 from bot.storage.rows import (
+    APPROVAL_COLUMN_COUNT,
+    APPROVAL_COLUMNS,
     RUN_COLUMN_COUNT,
     RUN_COLUMNS,
+    approval_from_row,
+    approval_values,
     form_from_row,
     form_values,
     intent_from_json,
@@ -160,6 +164,69 @@ class SqliteStore(Store):
         rows = await self._read(f"SELECT MIN(next_poll_at) AS due FROM runs WHERE {_OPEN}")  # noqa: S608
         due = rows[0]["due"]
         return None if due is None else float(due)
+
+    async def set_thread(self, run_id: str, ts: str) -> None:
+        await self._write("UPDATE runs SET thread_ts = ? WHERE run_id = ?", (ts, run_id))
+
+    async def recent_runs(self, requester_id: str, limit: int) -> list[TrackedRun]:
+        rows = await self._read(
+            "SELECT * FROM runs WHERE requester_id = ? ORDER BY dispatched_at DESC LIMIT ?",
+            (requester_id, limit),
+        )
+        return [run_from_row(row) for row in rows]
+
+    async def notify_dm(self, user_id: str) -> bool:
+        rows = await self._read("SELECT notify_dm FROM user_prefs WHERE user_id = ?", (user_id,))
+        return bool(rows[0]["notify_dm"]) if rows else False
+
+    async def set_notify_dm(self, user_id: str, enabled: bool) -> None:
+        await self._write(
+            "INSERT INTO user_prefs (user_id, notify_dm, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET notify_dm = excluded.notify_dm,"
+            " updated_at = excluded.updated_at",
+            (user_id, enabled, time.time()),
+        )
+
+    async def add_approval(self, approval: Approval) -> None:
+        placeholders = ", ".join("?" * APPROVAL_COLUMN_COUNT)
+        await self._write(
+            f"INSERT INTO approvals ({APPROVAL_COLUMNS}) VALUES ({placeholders})",  # noqa: S608
+            approval_values(approval),
+        )
+
+    async def get_approval(self, approval_id: str) -> Approval | None:
+        rows = await self._read("SELECT * FROM approvals WHERE approval_id = ?", (approval_id,))
+        return approval_from_row(rows[0]) if rows else None
+
+    async def decide_approval(
+        self, approval_id: str, state: ApprovalState, *, decided_by: str | None, now: float
+    ) -> Approval | None:
+        rows = await self._read(
+            "UPDATE approvals SET state = ?, decided_by = ?, decided_at = ?"
+            " WHERE approval_id = ? AND state = 'pending' RETURNING *",
+            (state.value, decided_by, now, approval_id),
+        )
+        return approval_from_row(rows[0]) if rows else None
+
+    async def set_approval_message(self, approval_id: str, channel: str, ts: str) -> None:
+        await self._write(
+            "UPDATE approvals SET message_channel = ?, message_ts = ? WHERE approval_id = ?",
+            (channel, ts, approval_id),
+        )
+
+    async def pending_approvals(self) -> list[Approval]:
+        rows = await self._read(
+            "SELECT * FROM approvals WHERE state = 'pending' ORDER BY created_at"
+        )
+        return [approval_from_row(row) for row in rows]
+
+    async def expired_approvals(self, now: float) -> list[Approval]:
+        rows = await self._read(
+            "SELECT * FROM approvals WHERE state = 'pending' AND expires_at <= ?"
+            " ORDER BY expires_at",
+            (now,),
+        )
+        return [approval_from_row(row) for row in rows]
 
     async def _prune_forms(self, *, older_than: float) -> None:
         pruned = await self._write("DELETE FROM forms WHERE saved_at < ?", (older_than,))
