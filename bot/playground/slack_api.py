@@ -65,7 +65,10 @@ class SlackStandIn(SlackViews):
         self.response_url_posts: list[dict[str, Any]] = []
         self.not_member_channels: set[str] = set()
         self.missing_channels: set[str] = set()
+        # method → a Slack error code to answer its next call with; "ratelimited" answers
+        # 429 with Retry-After, and "http_<status>" (e.g. "http_503") a bare HTTP error.
         self.fail_next: dict[str, str] = {}
+        self.usergroups: dict[str, list[str]] = {}  # user group id → member ids
 
         self._dm_channels: dict[str, str] = {}  # user id → "D…"
         self._response_urls: dict[str, _ResponseUrl] = {}
@@ -76,11 +79,13 @@ class SlackStandIn(SlackViews):
             "views.open": self._views_open,
             "views.update": self._views_update,
             "views.push": self._views_push,
+            "views.publish": self._views_publish,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "conversations.open": self._conversations_open,
             "chat.getPermalink": self._chat_get_permalink,
+            "usergroups.users.list": self._usergroups_users_list,
         }
 
     # -- for tests ---------------------------------------------------------------
@@ -146,6 +151,9 @@ class SlackStandIn(SlackViews):
         if failure == "ratelimited":
             body = {"ok": False, "error": "ratelimited"}
             return JSONResponse(body, status_code=429, headers={"Retry-After": "1"})
+        if failure is not None and failure.startswith("http_"):
+            status = int(failure.removeprefix("http_"))
+            return PlainTextResponse("upstream trouble", status_code=status)
         if failure is not None:
             return refused(SlackRefusal(failure))
 
@@ -253,6 +261,12 @@ class SlackStandIn(SlackViews):
             raise SlackRefusal("message_not_found")
         permalink = f"{self.workspace_url}archives/{channel}/p{ts.replace('.', '')}"
         return {"channel": channel, "permalink": permalink}
+
+    def _usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        members = self.usergroups.get(str(args.get("usergroup")))
+        if members is None:
+            raise SlackRefusal("no_such_subteam")
+        return {"users": list(members)}
 
     # -- state ---------------------------------------------------------------------
 

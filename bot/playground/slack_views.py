@@ -35,6 +35,8 @@ class SlackViews:
     def __init__(self, *, trigger_ttl: float = 3.0) -> None:
         self.trigger_ttl = trigger_ttl
         self.problems: list[SlackProblem] = []
+        # Each person's App Home, as `views.publish` last set it.
+        self.home_views: dict[str, dict[str, Any]] = {}
         self.views: dict[str, dict[str, Any]] = {}
         self._triggers: dict[str, _Trigger] = {}
         self._stacks: dict[str, list[str]] = {}  # root view id → views, bottom first
@@ -98,6 +100,23 @@ class SlackViews:
         view = self._view_record(sent, current["id"], current["root_view_id"])
         view["previous_view_id"] = current["previous_view_id"]
         self.views[current["id"]] = view
+        return {"view": copy.deepcopy(view)}
+
+    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        sent = self._checked_view("views.publish", args)
+        user_id = str(args.get("user_id") or "")
+        if user_id[:1] not in ("U", "W"):
+            raise SlackRefusal("invalid_arguments")
+        if sent.get("type") != "home":
+            self._record_problems("views.publish", ["only a home view can be published"])
+            raise SlackRefusal("invalid_arguments")
+        current = self.home_views.get(user_id)
+        if args.get("hash") and current is not None and args["hash"] != current["hash"]:
+            raise SlackRefusal("hash_conflict")
+
+        view_id = current["id"] if current else f"V{self._next_serial():08X}"
+        view = self._view_record(sent, view_id, view_id)
+        self.home_views[user_id] = view
         return {"view": copy.deepcopy(view)}
 
     def _take_trigger(self, args: dict[str, Any]) -> _Trigger:

@@ -322,9 +322,48 @@ async def test_dm_fallbacks_and_permalinks(standin: SlackStandIn, client: AsyncW
     assert posted["channel"].startswith("D")
     assert ephemeral["message_ts"] == standin.ephemerals[0]["ts"]
     assert link["permalink"].endswith(posted["ts"].replace(".", ""))
-    assert await error_of(client.api_call("views.publish", json={"user_id": "U1"})) == (
-        "unknown_method"
-    )
+    assert await error_of(client.api_call("chat.unknown", json={})) == "unknown_method"
+
+
+async def test_http_failures_answer_with_the_status_and_no_json(
+    standin: SlackStandIn, client: AsyncWebClient
+) -> None:
+    standin.fail_next["chat.postMessage"] = "http_503"
+
+    with pytest.raises(SlackApiError) as raised:
+        await client.chat_postMessage(channel="C123", text="x")
+
+    assert raised.value.response.status_code == 503
+    assert standin.messages == {}
+    await client.chat_postMessage(channel="C123", text="x")
+    assert len(standin.messages) == 1
+
+
+async def test_views_publish_keeps_one_home_per_person_guarded_by_its_hash(
+    standin: SlackStandIn, client: AsyncWebClient
+) -> None:
+    home = {
+        "type": "home",
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Hi"}}],
+    }
+    first = await client.views_publish(user_id="U123", view=home)
+    second = await client.views_publish(user_id="U123", view=home, hash=first["view"]["hash"])
+
+    assert first["view"]["id"] == second["view"]["id"]
+    assert standin.home_views["U123"]["blocks"][0]["text"]["text"] == "Hi"
+    stale = client.views_publish(user_id="U123", view=home, hash="stale.hash")
+    assert await error_of(stale) == "hash_conflict"
+    modal_view = client.views_publish(user_id="U123", view=modal())
+    assert await error_of(modal_view) == "invalid_arguments"
+
+
+async def test_usergroup_members_are_listed(standin: SlackStandIn, client: AsyncWebClient) -> None:
+    standin.usergroups["S1"] = ["U123", "U234"]
+
+    listed = await client.usergroups_users_list(usergroup="S1")
+
+    assert listed["users"] == ["U123", "U234"]
+    assert await error_of(client.usergroups_users_list(usergroup="S9")) == "no_such_subteam"
 
 
 async def test_response_url_records_what_is_posted(standin: SlackStandIn, slack_url: str) -> None:
