@@ -13,6 +13,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot import audit
 from bot.messages import SlackMessage, build_fallback_note, build_status_message
 from bot.models import TrackedRun
+from bot.run_events import RunEvents
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +30,17 @@ class StatusNotSaved(Exception):
 class SlackPublisher:
     """The Slack side of a run's life: one status message, posted once, then edited."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, events: RunEvents | None = None) -> None:
         self._client = client
+        self._events = events or RunEvents()
 
     async def post(self, run: TrackedRun) -> tuple[str, str] | None:
         """Post the status message; returns where it went as `(channel, ts)`, or None."""
+        posted = await self._post_somewhere(run)
+        await self._events.changed(run)
+        return posted
+
+    async def _post_somewhere(self, run: TrackedRun) -> tuple[str, str] | None:
         message = build_status_message(run)
         try:
             return await self._post(run.channel_id, message, run_id=run.run_id)
@@ -81,6 +88,7 @@ class SlackPublisher:
             )
         if run.status.is_final:
             audit.record_final(run)
+        await self._events.changed(run)
 
     async def tell(
         self, *, channel_id: str, user_id: str, response_url: str | None, text: str

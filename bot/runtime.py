@@ -17,6 +17,7 @@ from bot.dispatch import Dispatcher
 from bot.inflight import InFlight
 from bot.marketcore import MarketCore
 from bot.publisher import SlackPublisher
+from bot.run_events import RunEvents
 from bot.services import Services
 from bot.store import open_store
 from bot.tracker import RunTracker
@@ -66,7 +67,8 @@ class Runtime:
         await marketcore.start()
 
         slack = build_slack_client(settings)
-        publisher = SlackPublisher(slack)
+        events = RunEvents()
+        publisher = SlackPublisher(slack, events)
         tracker = RunTracker(
             store,
             marketcore,
@@ -87,6 +89,7 @@ class Runtime:
             dispatcher=dispatcher,
             tracker=tracker,
             inflight=InFlight(),
+            events=events,
         )
         try:
             await dispatcher.resume()

@@ -11,6 +11,7 @@ from bot.dispatch import Dispatcher
 from bot.inflight import InFlight
 from bot.marketcore import MarketCore
 from bot.publisher import SlackPublisher
+from bot.run_events import RunEvents
 from bot.store import Store
 from bot.tracker import RunTracker
 
@@ -27,3 +28,5 @@ class Services:
     dispatcher: Dispatcher
     tracker: RunTracker
     inflight: InFlight
+    # Post and edit announcements of status messages, for side views (App Home, DMs).
+    events: RunEvents

@@ -66,7 +66,8 @@ async def test_thread_reply_is_remembered_with_the_run(store: Store) -> None:
 
     run = await store.get_run("run-1")
 
-    assert run is not None and run.thread_ts == "1700000000.000200"
+    assert run is not None
+    assert run.thread_ts == "1700000000.000200"
 
 
 async def test_direct_message_preference_defaults_off_and_can_be_changed(store: Store) -> None:
@@ -102,7 +103,8 @@ async def test_an_approval_is_decided_exactly_once(store: Store) -> None:
     assert len(winners) == 1
     stored = await store.get_approval("ap-1")
     assert stored == winners[0]
-    assert stored is not None and stored.decided_at == 2000.0
+    assert stored is not None
+    assert stored.decided_at == 2000.0
     assert stored.state in (ApprovalState.APPROVED, ApprovalState.REJECTED)
 
 
