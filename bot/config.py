@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     SLACK_EDIT_RATE: float = Field(default=1.0, gt=0)
     LOG_FORMAT: Literal["text", "json"] = "text"
     ACCESS_POLICY_FILE: Path | None = None
+    # Many workspaces: with both set, installs go through Slack's OAuth flow and each
+    # workspace's bot token comes from its installation (SLACK_BOT_TOKEN is then optional).
+    SLACK_CLIENT_ID: str | None = None
+    SLACK_CLIENT_SECRET: SecretStr | None = None
+    SLACK_AUTHORIZE_URL: str = "https://slack.com/oauth/v2/authorize"
 
     @field_validator("SLACK_API_URL")
     @classmethod

@@ -43,3 +43,11 @@ class DispatchOutcomeUnknown(MarketCoreError):
 
 class SchemaNotRenderable(WorkflowBotError):
     """A workflow's inputs schema cannot be shown as a Slack form; the message says why."""
+
+
+class WorkspaceNotInstalled(WorkflowBotError):
+    """A Slack workspace the bot has no installation (so no bot token) for."""
+
+    def __init__(self, team_id: str) -> None:
+        super().__init__(f"workflow-bot is not installed in workspace {team_id}")
+        self.team_id = team_id
