@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import aiohttp
@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import ConfigError
 from bot.models import WorkflowSummary
-from bot.policy import OPEN_POLICY, Policy, Requester, load_policy
+from bot.policy import OPEN_POLICY, ApprovalRule, Policy, Requester, load_policy
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,21 @@ class AccessControl:
         """The workflows the person may run, in their order."""
         policy = self._current()
         return policy.allowed(workflows, await self._requester(policy, user_id, channel_id))
+
+    def approval_for(self, workflow: WorkflowSummary) -> ApprovalRule | None:
+        """The approval rule `workflow` falls under now, or None when it runs at once."""
+        return self._current().approval_for(workflow)
+
+    async def is_approver(
+        self, user_id: str, approvers: Collection[str], approver_groups: Collection[str]
+    ) -> bool:
+        """Whether `user_id` is one of `approvers` or a member of one of `approver_groups`."""
+        if user_id in approvers:
+            return True
+        for group in approver_groups:
+            if user_id in await self._members_of(group):
+                return True
+        return False
 
     def _current(self) -> Policy:
         # Edits to the file apply without a restart; a broken edit keeps the last good one.

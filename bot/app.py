@@ -7,7 +7,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.config import Settings
 from bot.logs import bolt_logger
 from bot.services import Services
-from handlers import actions, commands, form_actions, run_again, views
+from handlers import actions, approvals, commands, form_actions, home, run_again, views
 
 
 def create_app(settings: Settings, services: Services, *, socket_mode: bool = False) -> AsyncApp:
@@ -25,4 +25,6 @@ def create_app(settings: Settings, services: Services, *, socket_mode: bool = Fa
     actions.register(app, services)
     form_actions.register(app, services)
     run_again.register(app, services)
+    home.register(app, services)
+    approvals.register(app, services)
     return app

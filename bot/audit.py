@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from bot.logs import FIELDS_ATTRIBUTE
-from bot.models import TrackedRun
+from bot.models import Approval, TrackedRun
 
 logger = logging.getLogger("workflow_bot.audit")
 
@@ -43,6 +43,26 @@ def record_final(run: TrackedRun) -> None:
         run_id=run.run_id,
         outcome=run.status.value,
         duration_s=round(ended - run.dispatched_at, 1),
+    )
+
+
+def record_approval(
+    approval: Approval, *, event: str, decided_by: str | None = None, waited_s: float = 0.0
+) -> None:
+    """An approval requested, decided (approved / rejected / expired) or unusable.
+
+    Who asked for which workflow where, who decided and how long it waited; never the
+    input values.
+    """
+    _emit(
+        "approval",
+        approval_id=approval.approval_id,
+        user=approval.requester_id,
+        workflow_id=approval.workflow_id,
+        channel=approval.channel_id,
+        decision=event,
+        decided_by=decided_by,
+        waited_s=round(waited_s, 1),
     )
 
 

@@ -9,8 +9,9 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, SealingKeyInvalid
 from bot.policy import load_policy
+from bot.sealing import check_key
 
 Mode = Literal["serve", "socket", "offline"]
 
@@ -44,6 +45,9 @@ class Settings(BaseSettings):
     # and Slack message edits per second (chat.update is in Slack's ~50-a-minute tier).
     MARKETCORE_POLL_RATE: float = Field(default=50.0, gt=0)
     SLACK_EDIT_RATE: float = Field(default=1.0, gt=0)
+    # How long a process's claim on a run lasts: a replica that dies has its runs taken
+    # over by the others (or by itself, restarted) once its claims run out.
+    TRACKER_LEASE_SECONDS: float = Field(default=60.0, ge=5)
     LOG_FORMAT: Literal["text", "json"] = "text"
     ACCESS_POLICY_FILE: Path | None = None
     # Many workspaces: with both set, installs go through Slack's OAuth flow and each
@@ -51,6 +55,10 @@ class Settings(BaseSettings):
     SLACK_CLIENT_ID: str | None = None
     SLACK_CLIENT_SECRET: SecretStr | None = None
     SLACK_AUTHORIZE_URL: str = "https://slack.com/oauth/v2/authorize"
+    # Seals input values (secrets included) while a run waits for approval (a Fernet key).
+    ENCRYPTION_KEY: SecretStr | None = None
+    # How often pending approvals are checked for their timeout.
+    APPROVAL_SWEEP_SECONDS: float = Field(default=30.0, gt=0)
 
     @field_validator("SLACK_API_URL")
     @classmethod
@@ -94,6 +102,16 @@ class Settings(BaseSettings):
     @classmethod
     def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
         return _require_prefix(value, "xapp-")
+
+    @field_validator("ENCRYPTION_KEY")
+    @classmethod
+    def _encryption_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            try:
+                check_key(value.get_secret_value())
+            except SealingKeyInvalid as error:
+                raise ValueError(str(error)) from None
+        return value
 
     @field_validator("ACCESS_POLICY_FILE")
     @classmethod

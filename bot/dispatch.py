@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
 
 from bot import audit
 from bot.errors import (
@@ -16,11 +20,21 @@ from bot.errors import (
     MarketCoreToolError,
 )
 from bot.models import TrackedRun, WorkflowRun
-from bot.publisher import SlackPublisher
+from bot.publisher import SlackPublisher, slack_error_code
+from bot.run_thread import RunThreads
 from bot.store import Store
 from bot.text import escape_mrkdwn, workflow_url
 
 logger = logging.getLogger(__name__)
+
+# A status post that fails for a passing reason (Slack's 5xx outlasting the client's own
+# retries, a dropped connection) is tried again after these pauses, within about two
+# minutes; a run still unposted after that is posted by the tracker (see tracker.py).
+_POST_RETRY_DELAYS = (2.0, 5.0, 15.0, 30.0, 60.0)
+_POST_RETRY_WINDOW = 120.0
+_PASSING_SLACK_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
 
 
 class RunStarter(Protocol):
@@ -46,6 +60,21 @@ class DispatchRequest:
     dispatch_key: str | None = None
 
 
+class _NotPostedYet(Exception):
+    """The status post failed for now; the run is stored and the tracker will post it."""
+
+
+def _is_passing(error: Exception) -> bool:
+    if not isinstance(error, SlackApiError):
+        return True  # the connection, not Slack's answer
+    status = getattr(error.response, "status_code", 0)
+    return status >= 500 or slack_error_code(error) in _PASSING_SLACK_ERRORS
+
+
+def _describe(error: Exception) -> str:
+    return slack_error_code(error) if isinstance(error, SlackApiError) else type(error).__name__
+
+
 class Dispatcher:
     """Turns a validated submission into exactly one run and one status message."""
 
@@ -58,8 +87,10 @@ class Dispatcher:
         on_tracked: Callable[[], None],
         first_poll: float = 2.0,
         clock: Callable[[], float] = time.time,
+        threads: RunThreads | None = None,
     ) -> None:
         self._marketcore = marketcore
+        self._threads = threads
         self._store = store
         self._publisher = publisher
         self._on_tracked = on_tracked
@@ -88,13 +119,22 @@ class Dispatcher:
         # Written before the post: a crash after this point still gets its message on resume.
         await self._store.add_run(tracked)
         await self._settle(request)
-        posted = await self._publisher.post(tracked)
+        try:
+            posted = await self._post_status(tracked)
+        except _NotPostedYet:
+            self._on_tracked()
+            return
         if posted is None:
             # Only the response URL reached the person: there is no message to edit later.
             await self._store.mark_final_edit(tracked.run_id)
             return
         await self._store.set_message(tracked.run_id, *posted)
-        if not tracked.final_edit_done:
+        await self._post_thread(replace(tracked, message_channel=posted[0], message_ts=posted[1]))
+        if tracked.status.is_final:
+            # Marked only now: a crash before this leaves the run to the tracker, which
+            # posts a thread reply that is still missing.
+            await self._store.mark_final_edit(tracked.run_id)
+        else:
             self._on_tracked()
 
     async def resume(self) -> None:
@@ -105,6 +145,38 @@ class Dispatcher:
                 logger.warning("dispatch %s was interrupted; telling its requester", key)
                 await self._tell(request, _interrupted_text(request))
             await self._store.settle_intent(key)
+
+    async def _post_status(self, run: TrackedRun) -> tuple[str, str] | None:
+        """Post the status, trying again through a short Slack outage.
+
+        Raises `_NotPostedYet` when the outage lasts: the run stays stored without a
+        message, and the tracker posts it later.
+        """
+        deadline = time.monotonic() + _POST_RETRY_WINDOW
+        for pause in _POST_RETRY_DELAYS:
+            try:
+                return await self._publisher.post(run)
+            except (SlackApiError, aiohttp.ClientError, OSError, TimeoutError) as error:
+                if not _is_passing(error) or time.monotonic() + pause > deadline:
+                    logger.error(
+                        "could not post the status of run %s (%s); the tracker posts it later",
+                        run.run_id,
+                        _describe(error),
+                    )
+                    raise _NotPostedYet from error
+                logger.warning(
+                    "could not post the status of run %s (%s); trying again in %.0f s",
+                    run.run_id,
+                    _describe(error),
+                    pause,
+                )
+            await asyncio.sleep(pause)
+        raise _NotPostedYet
+
+    async def _post_thread(self, run: TrackedRun) -> None:
+        if self._threads is None:
+            return
+        await self._threads.start(run)
 
     async def _settle(self, request: DispatchRequest) -> None:
         if request.dispatch_key is not None:
@@ -126,8 +198,9 @@ class Dispatcher:
             response_url=request.response_url,
             dispatched_at=now,
             ended_at=now if final else None,
-            # A run that ended at dispatch is shown final by its first post: nothing to track.
-            final_edit_done=final,
+            # A run that ended at dispatch is shown final by its first post and marked done
+            # once its thread reply is saved.
+            final_edit_done=False,
             next_poll_at=now + self._first_poll,
             input_values=request.storable_values,
         )

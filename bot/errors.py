@@ -51,3 +51,11 @@ class WorkspaceNotInstalled(WorkflowBotError):
     def __init__(self, team_id: str) -> None:
         super().__init__(f"workflow-bot is not installed in workspace {team_id}")
         self.team_id = team_id
+
+
+class SealingKeyInvalid(WorkflowBotError):
+    """`ENCRYPTION_KEY` is not a Fernet key; the message never contains the key."""
+
+
+class SealedValuesUnreadable(WorkflowBotError):
+    """Sealed input values cannot be opened: the key changed since they were sealed."""

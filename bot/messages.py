@@ -50,10 +50,14 @@ class SlackMessage:
     blocks: list[Block] = field(default_factory=list)
 
 
-def build_status_message(run: TrackedRun, *, note: str | None = None) -> SlackMessage:
-    """The status message for `run` in its current state.
+def build_status_message(
+    run: TrackedRun, *, note: str | None = None, with_details: bool = False
+) -> SlackMessage:
+    """The status message for `run` in its current state: short, the details go in its thread.
 
     `note` is a line of the bot's own mrkdwn shown on top (never text from a person).
+    `with_details` keeps the inputs in the message itself, for a status that has no
+    thread to hold them (one sent through a response URL).
     """
     blocks: list[Block] = []
     if note:
@@ -65,7 +69,8 @@ def build_status_message(run: TrackedRun, *, note: str | None = None) -> SlackMe
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=lost_note)]))
     elif run.status is RunStatus.FAILED:
         blocks.append(_failure_reason(run.error_reason))
-    blocks.extend(_inputs_summary(run.inputs_summary))
+    if with_details:
+        blocks.extend(inputs_summary_blocks(run.inputs_summary))
     blocks.extend(_run_again(run))
     blocks.append(_footer(run))
 
@@ -108,7 +113,8 @@ def _failure_reason(reason: str | None) -> SectionBlock:
     return SectionBlock(text=PlainTextObject(text=shorten(shown, 3000), emoji=False))
 
 
-def _inputs_summary(summary: tuple[tuple[str, str], ...]) -> list[Block]:
+def inputs_summary_blocks(summary: tuple[tuple[str, str], ...]) -> list[Block]:
+    """The inputs as submitted (secret fields already masked), at most 10 fields shown."""
     if not summary:
         return []
 
@@ -125,10 +131,6 @@ def _inputs_summary(summary: tuple[tuple[str, str], ...]) -> list[Block]:
         more = f"…and {hidden} more input{'s' if hidden > 1 else ''}"
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
     return blocks
-
-
-def _summary_field(label: str, value: str) -> str:
-    return shorten(f"*{escape_mrkdwn(label)}*\n{escape_mrkdwn(value)}", _FIELD_CHARS)
 
 
 def _footer(run: TrackedRun) -> ContextBlock:

@@ -13,6 +13,9 @@ from bot.errors import ConfigError
 from bot.models import WorkflowSummary
 
 _RULE_KEYS = {"workflows", "tags", "users", "user_groups", "channels"}
+_APPROVAL_KEYS = {"workflows", "tags", "approvers", "approver_groups", "timeout_minutes"}
+_DEFAULT_KEYS = {"allow", "approval_timeout_minutes"}
+DEFAULT_APPROVAL_MINUTES = 60.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,21 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class ApprovalRule:
+    """Workflows whose runs wait for one of the named approvers (or group members)."""
+
+    workflows: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    approvers: frozenset[str] = frozenset()
+    approver_groups: frozenset[str] = frozenset()
+    timeout_minutes: float = DEFAULT_APPROVAL_MINUTES
+
+    def selects(self, workflow: WorkflowSummary) -> bool:
+        """Whether this rule is about `workflow` (a rule naming nothing is about all)."""
+        return Rule(workflows=self.workflows, tags=self.tags).selects(workflow)
+
+
+@dataclass(frozen=True)
 class Requester:
     """The person asking, the user groups they belong to, and the channel they are in."""
 
@@ -52,6 +70,7 @@ class Policy:
 
     rules: tuple[Rule, ...] = ()
     allow_by_default: bool = True
+    approvals: tuple[ApprovalRule, ...] = ()
     source: Path | None = field(default=None, compare=False)
 
     @property
@@ -71,6 +90,10 @@ class Policy:
     ) -> list[WorkflowSummary]:
         """The workflows of `workflows` that `requester` may run, in their order."""
         return [workflow for workflow in workflows if self.allows(workflow, requester)]
+
+    def approval_for(self, workflow: WorkflowSummary) -> ApprovalRule | None:
+        """The first approval rule that selects `workflow`; None when it runs at once."""
+        return next((rule for rule in self.approvals if rule.selects(workflow)), None)
 
 
 OPEN_POLICY = Policy()
@@ -97,15 +120,37 @@ def load_policy(path: Path) -> Policy:
     default = data.get("default", {})
     if not isinstance(default, dict) or not isinstance(default.get("allow", True), bool):
         raise ConfigError(f"ACCESS_POLICY_FILE {path}: [default] allow must be true or false")
-    unknown = set(data) - {"default", "rule"}
+    unknown = set(data) - {"default", "rule", "approval"}
     if unknown:
         raise ConfigError(f"ACCESS_POLICY_FILE {path}: unknown section {sorted(unknown)[0]!r}")
+    unknown = set(default) - _DEFAULT_KEYS
+    if unknown:
+        raise ConfigError(
+            f"ACCESS_POLICY_FILE {path}: [default] unknown key {sorted(unknown)[0]!r}"
+        )
+    minutes = _minutes(
+        default,
+        "approval_timeout_minutes",
+        DEFAULT_APPROVAL_MINUTES,
+        f"ACCESS_POLICY_FILE {path}: [default]",
+    )
 
     rules = data.get("rule", [])
     if not isinstance(rules, list):
         raise ConfigError(f"ACCESS_POLICY_FILE {path}: rules are written [[rule]]")
+    approvals = data.get("approval", [])
+    if not isinstance(approvals, list):
+        raise ConfigError(f"ACCESS_POLICY_FILE {path}: approval rules are written [[approval]]")
     parsed = tuple(_rule(entry, index, path) for index, entry in enumerate(rules, start=1))
-    return Policy(rules=parsed, allow_by_default=default.get("allow", True), source=path)
+    approval_rules = tuple(
+        _approval(entry, index, path, minutes) for index, entry in enumerate(approvals, start=1)
+    )
+    return Policy(
+        rules=parsed,
+        allow_by_default=default.get("allow", True),
+        approvals=approval_rules,
+        source=path,
+    )
 
 
 def _rule(entry: Any, index: int, path: Path) -> Rule:
@@ -122,6 +167,33 @@ def _rule(entry: Any, index: int, path: Path) -> Rule:
         user_groups=frozenset(_strings(entry, "user_groups", where)),
         channels=frozenset(_strings(entry, "channels", where)),
     )
+
+
+def _approval(entry: Any, index: int, path: Path, default_minutes: float) -> ApprovalRule:
+    where = f"ACCESS_POLICY_FILE {path}: approval {index}"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where} is not a table")
+    unknown = set(entry) - _APPROVAL_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+    rule = ApprovalRule(
+        workflows=tuple(_strings(entry, "workflows", where)),
+        tags=tuple(_strings(entry, "tags", where)),
+        approvers=frozenset(_strings(entry, "approvers", where)),
+        approver_groups=frozenset(_strings(entry, "approver_groups", where)),
+        timeout_minutes=_minutes(entry, "timeout_minutes", default_minutes, where),
+    )
+    if not rule.approvers and not rule.approver_groups:
+        # Nobody could ever approve: every run of these workflows would only expire.
+        raise ConfigError(f"{where}: approvers or approver_groups must name someone")
+    return rule
+
+
+def _minutes(entry: dict[str, Any], key: str, default: float, where: str) -> float:
+    value = entry.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ConfigError(f"{where}: {key} must be a number of minutes above 0")
+    return float(value)
 
 
 def _strings(entry: dict[str, Any], key: str, where: str) -> Collection[str]:

@@ -55,7 +55,8 @@ class SlackPublisher:
         direct = await self._open_direct_channel(run.requester_id)
         if direct is not None:
             return await self._post(direct, build_status_message(run, note=note), run_id=run.run_id)
-        await self.reply(run.response_url, build_status_message(run, note=note))
+        # No message to thread under: the inputs stay in this one message.
+        await self.reply(run.response_url, build_status_message(run, note=note, with_details=True))
         return None
 
     async def update(self, run: TrackedRun) -> None:

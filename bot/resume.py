@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.errors import MarketCoreError
+from bot.run_thread import RunThreads
 from bot.store import Store, TrackedRun
 
 if TYPE_CHECKING:
@@ -16,12 +18,19 @@ logger = logging.getLogger(__name__)
 
 
 async def post_unposted(
-    store: Store, source: RunSource, notifier: StatusNotifier, clock: Callable[[], float]
+    store: Store,
+    source: RunSource,
+    notifier: StatusNotifier,
+    clock: Callable[[], float],
+    *,
+    threads: RunThreads | None = None,
+    dispatched_before: float | None = None,
 ) -> None:
-    """Post every run whose message was never saved; one failure does not stop the rest."""
-    for run in await store.unposted_runs():
+    """Post every run whose message was never saved (of those dispatched before
+    `dispatched_before`, when given); one failure does not stop the rest."""
+    for run in await store.unposted_runs(dispatched_before=dispatched_before):
         try:
-            await _post_resumed(store, source, notifier, clock, run)
+            await _post_resumed(store, source, notifier, clock, run, threads)
         except Exception:
             logger.exception("Could not post the status message of run %s", run.run_id)
 
@@ -32,9 +41,13 @@ async def _post_resumed(
     notifier: StatusNotifier,
     clock: Callable[[], float],
     run: TrackedRun,
+    threads: RunThreads | None,
 ) -> None:
-    # The process stopped between saving the run and saving its message: post it now,
-    # showing the run as it is today rather than as it was at dispatch.
+    """Post the status message of a run whose message was never saved.
+
+    The process stopped (or Slack failed) between saving the run and saving its
+    message: post it now, showing the run as it is today rather than at dispatch.
+    """
     run = await _refresh(store, source, clock, run)
     where = await notifier.post(run)
     if where is None:
@@ -44,6 +57,8 @@ async def _post_resumed(
 
     channel, ts = where
     await store.set_message(run.run_id, channel, ts)
+    if threads is not None:
+        await threads.start(replace(run, message_channel=channel, message_ts=ts))
     if run.status.is_final:
         await store.mark_final_edit(run.run_id)
     logger.info("Run %s %s: status message posted on resume", run.run_id, run.status.value)

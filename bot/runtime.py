@@ -12,12 +12,15 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import AccessControl
+from bot.app_home import AppHome
+from bot.approvals import Approvals
 from bot.config import Settings
 from bot.dispatch import Dispatcher
 from bot.inflight import InFlight
 from bot.marketcore import MarketCore
 from bot.publisher import SlackPublisher
 from bot.run_events import RunEvents
+from bot.run_thread import RunThreads
 from bot.services import Services
 from bot.store import open_store
 from bot.tracker import RunTracker
@@ -69,6 +72,9 @@ class Runtime:
         slack = build_slack_client(settings)
         events = RunEvents()
         publisher = SlackPublisher(slack, events)
+        threads = RunThreads(slack, store)
+        app_home = AppHome(slack, store)
+        events.subscribe(app_home.run_changed)
         tracker = RunTracker(
             store,
             marketcore,
@@ -76,13 +82,30 @@ class Runtime:
             first_poll=self._first_poll,
             poll_rate=settings.MARKETCORE_POLL_RATE,
             edit_rate=settings.SLACK_EDIT_RATE,
+            lease_seconds=settings.TRACKER_LEASE_SECONDS,
+            threads=threads,
         )
         dispatcher = Dispatcher(
-            marketcore, store, publisher, on_tracked=tracker.wake, first_poll=self._first_poll
+            marketcore,
+            store,
+            publisher,
+            on_tracked=tracker.wake,
+            first_poll=self._first_poll,
+            threads=threads,
+        )
+        access = AccessControl(settings.ACCESS_POLICY_FILE, slack)
+        approvals = Approvals(
+            store,
+            slack,
+            publisher,
+            dispatcher,
+            access,
+            encryption_key=settings.ENCRYPTION_KEY,
+            sweep_interval=settings.APPROVAL_SWEEP_SECONDS,
         )
         self._services = Services(
             slack=slack,
-            access=AccessControl(settings.ACCESS_POLICY_FILE, slack),
+            access=access,
             marketcore=marketcore,
             store=store,
             publisher=publisher,
@@ -90,11 +113,15 @@ class Runtime:
             tracker=tracker,
             inflight=InFlight(),
             events=events,
+            app_home=app_home,
+            approvals=approvals,
         )
         try:
             await dispatcher.resume()
         except Exception:  # Slack unreachable at start: the intents wait for the next one
             logger.exception("could not tell requesters about interrupted dispatches")
+        app_home.start()
+        approvals.start()
         await tracker.start()
         logger.info("workflow-bot ready (MarketCore at %s)", settings.MARKETCORE_MCP_URL)
         return self._services
@@ -107,5 +134,7 @@ class Runtime:
         # Dispatches and posts that began before the signal finish before anything closes.
         await services.inflight.wait_idle(_SHUTDOWN_GRACE)
         await services.tracker.stop()
+        await services.approvals.stop()
+        await services.app_home.stop()
         await services.marketcore.aclose()
         await services.store.close()

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import AccessControl
+from bot.app_home import AppHome
+from bot.approvals import Approvals
 from bot.dispatch import Dispatcher
 from bot.inflight import InFlight
 from bot.marketcore import MarketCore
@@ -30,3 +32,7 @@ class Services:
     inflight: InFlight
     # Post and edit announcements of status messages, for side views (App Home, DMs).
     events: RunEvents
+    # Each person's App Home, published when opened and refreshed as their runs change.
+    app_home: AppHome
+    # Runs held until an approver decides; expires the forgotten ones in the background.
+    approvals: Approvals

@@ -24,6 +24,7 @@ from bot.models import WorkflowRun
 from bot.progress import PROGRESS_MARKS, marks_passed
 from bot.rate_budget import RateBudget
 from bot.resume import post_unposted
+from bot.run_thread import RunThreads, ThreadPending
 from bot.store import Store, TrackedRun
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,11 @@ _RETRY_SECONDS = 5.0  # a failed edit is retried sooner than the next poll would
 # A tool error saying this is MarketCore's answer about the run, not a passing failure.
 _UNKNOWN_RUN = re.compile(r"not found|no such|unknown run|does not exist", re.IGNORECASE)
 _IDLE_CHECK_SECONDS = 1.0  # the loop re-reads the store at least this often
+# A run still without a status message this long after dispatch was given up on by its
+# dispatcher (which retries its post for at most a few minutes): the tracker posts it.
+# The loop looks for such runs every `_UNPOSTED_SWEEP_SECONDS`.
+UNPOSTED_TAKEOVER_SECONDS = 600.0
+_UNPOSTED_SWEEP_SECONDS = 60.0
 _STOP_GRACE_SECONDS = 5.0  # how long stop() lets polls in flight finish before cancelling
 
 
@@ -80,6 +86,7 @@ class RunTracker:
         lease_seconds: float = 60.0,
         progress_marks: tuple[tuple[float, str], ...] = PROGRESS_MARKS,
         clock: Callable[[], float] = time.time,
+        threads: RunThreads | None = None,
     ) -> None:
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
@@ -95,6 +102,7 @@ class RunTracker:
         self._lease = lease_seconds
         self._progress_marks = progress_marks
         self._clock = clock
+        self._threads = threads
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
         self._in_flight: dict[str, asyncio.Task[None]] = {}
@@ -104,7 +112,9 @@ class RunTracker:
         if self._loop_task is not None:
             raise RuntimeError("RunTracker is already started")
 
-        await post_unposted(self._store, self._source, self._notifier, self._clock)
+        await post_unposted(
+            self._store, self._source, self._notifier, self._clock, threads=self._threads
+        )
         self._loop_task = asyncio.create_task(self._schedule_forever(), name="run-tracker")
 
     async def stop(self) -> None:
@@ -129,8 +139,12 @@ class RunTracker:
     # The loop.
 
     async def _schedule_forever(self) -> None:
+        next_sweep = self._clock() + _UNPOSTED_SWEEP_SECONDS
         while True:
             try:
+                if self._clock() >= next_sweep:
+                    next_sweep = self._clock() + _UNPOSTED_SWEEP_SECONDS
+                    await self._post_abandoned()
                 await self._start_due_runs()
                 timeout = await self._time_to_next_check()
             except Exception:
@@ -142,6 +156,16 @@ class RunTracker:
                     await self._wake.wait()
             except TimeoutError:
                 pass
+
+    async def _post_abandoned(self) -> None:
+        await post_unposted(
+            self._store,
+            self._source,
+            self._notifier,
+            self._clock,
+            threads=self._threads,
+            dispatched_before=self._clock() - UNPOSTED_TAKEOVER_SECONDS,
+        )
 
     async def _start_due_runs(self) -> None:
         # Cleared before reading, so a wake that arrives during the read is not lost.
@@ -186,13 +210,22 @@ class RunTracker:
     async def _work_on(self, run: TrackedRun) -> None:
         # The claim returned the row as it is now, and leased it to this process.
         try:
+            # A reply missing here was lost to a crash after the status post: post it now.
+            run, reply_is_current = await self._with_thread(run)
             if run.status.is_final:
-                await self._edit_final(run)
+                await self._edit_final(run, reply_is_current=reply_is_current)
             else:
                 await self._poll(run)
+        except ThreadPending:
+            await self._retry_later(run.run_id, polls=run.polls)
         except Exception:
             logger.exception("Run tracker failed on run %s; trying again later", run.run_id)
             await self._retry_later(run.run_id, polls=run.polls)
+
+    async def _with_thread(self, run: TrackedRun) -> tuple[TrackedRun, bool]:
+        if self._threads is None:
+            return run, False
+        return await self._threads.ensure(run)
 
     async def _poll(self, run: TrackedRun) -> None:
         try:
@@ -240,7 +273,7 @@ class RunTracker:
             return
         await self._store.record_progress(run.run_id, marks)
 
-    async def _edit_final(self, run: TrackedRun) -> None:
+    async def _edit_final(self, run: TrackedRun, *, reply_is_current: bool = False) -> None:
         # Recorded final before the edit, marked done after it: a crash in between edits the
         # same message again on restart, and never posts a second one. (A lost run is not
         # recorded at all: its next poll hears again that MarketCore does not know it.)
@@ -258,7 +291,12 @@ class RunTracker:
             await self._retry_later(run.run_id, polls=run.polls)
             return
 
+        if self._threads is not None and not reply_is_current:
+            await self._threads.finish(run)
         await self._store.mark_final_edit(run.run_id)
+        if self._threads is not None:
+            # After the mark: a crash may cost the DM, but never sends it twice.
+            await self._threads.tell_requester(run)
         logger.info(
             "Run %s %s: status message edited %.1f s after dispatch",
             run.run_id,

@@ -1,4 +1,5 @@
-"""Form submission: parse, validate, answer within 3 s, then dispatch exactly once."""
+"""Form submission: parse, validate, answer within 3 s, then dispatch (or hold for
+approval) exactly once."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot.approvals import NEEDS_KEY
 from bot.dispatch import DispatchRequest
 from bot.errors import SchemaNotRenderable
 from bot.forms import FormSchema, prepare_schema, storable_inputs, summarize_inputs
@@ -60,6 +62,12 @@ async def handle_submission(
         await ack(response_action="update", view=build_error_view(NOT_ALLOWED))
         return
 
+    rule = services.access.approval_for(workflow)
+    has_secrets = any(field.secret for field in form.fields)
+    if rule is not None and not services.approvals.can_hold(has_secrets=has_secrets):
+        await ack(response_action="update", view=build_error_view(NEEDS_KEY))
+        return
+
     # One view, one run: a second submit or a retried request finds the key taken.
     if not await services.store.claim_dispatch(view_id):
         logger.info("view %s was already dispatched; ignoring the repeat", view_id)
@@ -67,7 +75,10 @@ async def handle_submission(
         return
     await ack()
     async with services.inflight.track():
-        await services.dispatcher.dispatch(request)
+        if rule is None:
+            await services.dispatcher.dispatch(request)
+        else:
+            await services.approvals.request(request, rule)
 
 
 def _dispatch_request(

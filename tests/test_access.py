@@ -79,3 +79,26 @@ async def test_a_broken_edit_keeps_the_last_good_policy(
     stat = path.stat()
     os.utime(path, (stat.st_atime, stat.st_mtime + 5))
     assert await access.allows(SYNC, "U_BOB", "C1")
+
+
+async def test_approvers_are_named_people_or_members_of_named_groups(
+    tmp_path: Path, slack: tuple[AsyncWebClient, list[str]]
+) -> None:
+    client, _ = slack
+    access = AccessControl(None, client)
+    assert await access.is_approver("U_BOSS", {"U_BOSS"}, set())
+    assert await access.is_approver("U_CAT", {"U_BOSS"}, {"S_OPS"})
+    assert not await access.is_approver("U_ANA", {"U_BOSS"}, {"S_OPS", "S_GONE"})
+
+
+async def test_the_approval_rule_follows_the_policy_file(
+    tmp_path: Path, slack: tuple[AsyncWebClient, list[str]]
+) -> None:
+    client, _ = slack
+    path = tmp_path / "policy.toml"
+    path.write_text('[[approval]]\nworkflows = ["Nightly*"]\napprovers = ["U_BOSS"]\n')
+    access = AccessControl(path, client)
+    rule = access.approval_for(SYNC)
+    assert rule is not None
+    assert rule.approvers == frozenset({"U_BOSS"})
+    assert access.approval_for(WorkflowSummary(id="wf-x", name="Other")) is None

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from bot.config import load_settings
 from bot.errors import ConfigError
@@ -14,6 +15,7 @@ _NAMES = (
     "MARKETCORE_API_TOKEN",
     "DATABASE_URL",
     "LOG_LEVEL",
+    "ENCRYPTION_KEY",
 )
 
 
@@ -84,3 +86,19 @@ def test_settings_are_read_from_a_dotenv_file(tmp_path: Path) -> None:
     assert settings.SLACK_BOT_TOKEN is not None
     assert settings.SLACK_BOT_TOKEN.get_secret_value() == "xoxb-from-file"
     assert "xoxb-from-file" not in repr(settings)
+
+
+def test_an_encryption_key_must_be_a_fernet_key_and_is_never_echoed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert load_settings("offline", env_file=None).ENCRYPTION_KEY is None
+    monkeypatch.setenv("ENCRYPTION_KEY", "not-a-key-9d8e7f")
+    with pytest.raises(ConfigError, match=r"^ENCRYPTION_KEY is malformed") as caught:
+        load_settings("offline", env_file=None)
+    assert "not-a-key-9d8e7f" not in str(caught.value)
+
+    key = Fernet.generate_key().decode()
+    monkeypatch.setenv("ENCRYPTION_KEY", key)
+    settings = load_settings("offline", env_file=None)
+    assert settings.ENCRYPTION_KEY is not None
+    assert settings.ENCRYPTION_KEY.get_secret_value() == key

@@ -36,3 +36,19 @@ def test_only_the_scopes_the_bot_uses_are_requested() -> None:
         "im:write",
         "usergroups:read",
     ]
+
+
+def test_the_home_tab_is_on_and_the_messages_tab_read_only() -> None:
+    app_home = _manifest()["features"]["app_home"]
+    assert app_home == {
+        "home_tab_enabled": True,
+        "messages_tab_enabled": True,
+        "messages_tab_read_only_enabled": True,
+    }
+
+
+def test_only_app_home_opened_is_subscribed_and_goes_to_slack_events() -> None:
+    events = _manifest()["settings"]["event_subscriptions"]
+    assert events["request_url"] == "https://workflow-bot.example.com/slack/events"
+    assert events["bot_events"] == ["app_home_opened"]
+    assert "user_events" not in events

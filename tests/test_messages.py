@@ -64,8 +64,12 @@ def test_skipped_run_says_no_work_was_needed() -> None:
     assert "no work was needed" in _all_text(message.blocks)
 
 
-def test_inputs_summary_is_shown_as_fields() -> None:
-    fields = _dicts(build_status_message(RUN).blocks)[1]["fields"]
+def test_the_channel_message_leaves_the_inputs_to_its_thread() -> None:
+    assert "EMEA" not in _all_text(build_status_message(RUN).blocks)
+
+
+def test_inputs_summary_is_shown_as_fields_where_there_is_no_thread() -> None:
+    fields = _dicts(build_status_message(RUN, with_details=True).blocks)[1]["fields"]
     assert [field["text"] for field in fields] == ["*Region*\nEMEA", "*Quarter*\n2026-Q4"]
 
 
@@ -83,7 +87,8 @@ def test_names_and_values_cannot_ping_a_channel_or_disguise_links() -> None:
 
 def test_more_than_ten_inputs_are_summarised_with_a_count() -> None:
     summary = tuple((f"Field {i}", str(i)) for i in range(13))
-    blocks = _dicts(build_status_message(replace(RUN, inputs_summary=summary)).blocks)
+    message = build_status_message(replace(RUN, inputs_summary=summary), with_details=True)
+    blocks = _dicts(message.blocks)
     assert len(blocks[1]["fields"]) == 10
     assert "3 more inputs" in str(blocks[2])
 

@@ -4,7 +4,14 @@ import pytest
 
 from bot.errors import ConfigError
 from bot.models import WorkflowSummary
-from bot.policy import Policy, Requester, Rule, load_policy
+from bot.policy import (
+    DEFAULT_APPROVAL_MINUTES,
+    ApprovalRule,
+    Policy,
+    Requester,
+    Rule,
+    load_policy,
+)
 
 REVENUE = WorkflowSummary(id="wf-rev", name="Revenue report", tags=("finance",))
 SYNC = WorkflowSummary(id="wf-sync", name="Nightly sync")
@@ -110,3 +117,66 @@ def test_a_broken_policy_file_is_named_with_the_spot(
         load_policy(_write(tmp_path, text))
     assert complaint in str(caught.value)
     assert str(caught.value).startswith("ACCESS_POLICY_FILE ")
+
+
+def test_approval_rules_are_read_with_their_timeouts(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        """
+        [default]
+        approval_timeout_minutes = 15
+
+        [[approval]]
+        workflows = ["Revenue*"]
+        approvers = ["U_CFO"]
+        approver_groups = ["S_FIN"]
+        timeout_minutes = 90
+
+        [[approval]]
+        tags = ["ops"]
+        approvers = ["U_OPS"]
+        """,
+    )
+    policy = load_policy(path)
+    first, second = policy.approvals
+    assert first == ApprovalRule(
+        workflows=("Revenue*",),
+        approvers=frozenset({"U_CFO"}),
+        approver_groups=frozenset({"S_FIN"}),
+        timeout_minutes=90,
+    )
+    assert second.tags == ("ops",)
+    assert second.timeout_minutes == 15
+
+
+def test_the_first_matching_approval_rule_decides() -> None:
+    cfo = ApprovalRule(workflows=("Revenue report",), approvers=frozenset({"U_CFO"}))
+    anyone = ApprovalRule(approvers=frozenset({"U_OPS"}))
+    policy = Policy(approvals=(cfo, anyone))
+    assert policy.approval_for(REVENUE) is cfo
+    assert policy.approval_for(SYNC) is anyone
+    assert Policy().approval_for(SYNC) is None
+
+
+def test_without_approval_rules_the_default_timeout_is_an_hour(tmp_path: Path) -> None:
+    (rule,) = load_policy(_write(tmp_path, '[[approval]]\napprovers = ["U_A"]\n')).approvals
+    assert rule.timeout_minutes == DEFAULT_APPROVAL_MINUTES == 60
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ('[[approval]]\napprovers = ["U_A"]\napprover = ["U_B"]\n', "'approver'"),
+        ('[[approval]]\napprovers = "U_A"\n', "approvers must be a list"),
+        ('[[approval]]\napprovers = ["U_A"]\ntimeout_minutes = 0\n', "timeout_minutes"),
+        ('[[approval]]\napprovers = ["U_A"]\ntimeout_minutes = "1h"\n', "timeout_minutes"),
+        ('[[approval]]\nworkflows = ["x"]\n', "approvers or approver_groups"),
+        ("[default]\napproval_timeout_minutes = -5\n", "approval_timeout_minutes"),
+        ("[default]\ntimeout = 5\n", "'timeout'"),
+        ('approval = "x"\n', "[[approval]]"),
+    ],
+)
+def test_a_broken_approval_rule_is_named(tmp_path: Path, text: str, named: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_policy(_write(tmp_path, text))
+    assert named in str(caught.value)

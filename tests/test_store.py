@@ -305,6 +305,7 @@ async def test_unposted_runs_are_those_without_a_message(store: Store) -> None:
     await store.add_run(make_run("given-up", final_edit_done=True))
 
     assert [r.run_id for r in await store.unposted_runs()] == ["earlier", "later"]
+    assert [r.run_id for r in await store.unposted_runs(dispatched_before=15.0)] == ["earlier"]
 
     await store.set_message("earlier", "C1", "1.0")
     assert [r.run_id for r in await store.unposted_runs()] == ["later"]

@@ -15,7 +15,7 @@ from bot.errors import MarketCoreToolError, MarketCoreUnavailable
 from bot.models import RunStatus, WorkflowRun
 from bot.progress import PROGRESS_MARKS
 from bot.store import Store, TrackedRun
-from bot.tracker import RunTracker
+from bot.tracker import UNPOSTED_TAKEOVER_SECONDS, RunTracker
 
 # Budgets high enough never to be what a test waits on (tests of the budgets set their own).
 FAST: dict[str, Any] = {
@@ -423,6 +423,29 @@ async def test_unposted_run_that_cannot_be_posted_is_given_up(store: Store, star
     assert source.calls == ["r1"]  # the refresh before posting, and no polling after
     assert await store.unposted_runs() == []
     assert await store.next_due_at() is None
+
+
+async def test_a_run_its_dispatcher_could_not_post_is_posted_once_by_the_tracker_later(
+    store: Store, start: Any
+) -> None:
+    clock = FakeClock()
+    source = FakeMarketCore({"r1": [RunStatus.RUNNING]})
+    slack = FakeSlack()
+    await start(store, source, slack, clock=clock)  # started before the run was added
+    await store.add_run(make_run("r1", posted=False, dispatched_at=clock.now - 30))
+
+    clock.now += 120  # its dispatcher may still be retrying: the tracker leaves it alone
+    await settle()
+    assert slack.posts == []
+
+    clock.now += UNPOSTED_TAKEOVER_SECONDS  # the tracker's next look for unposted runs
+    await eventually(lambda: len(slack.posts) == 1)
+    await settle()
+
+    assert len(slack.posts) == 1
+    stored = await store.get_run("r1")
+    assert stored is not None
+    assert (stored.message_ts, stored.final_edit_done) == ("ts-1", False)
 
 
 async def test_poll_interval_grows_and_is_capped(store: Store, start: Any) -> None:

@@ -57,6 +57,13 @@ class BotLink:
             self.slack.ephemerals.append({"channel": channel_id, "user": ME.id, **answer.body})
         return answer
 
+    async def open_home(self) -> BotAnswer:
+        """The person opened the app's Home tab."""
+        request = slack_requests.app_home_opened(
+            self._secret, user_id=ME.id, view=self.slack.home_views.get(ME.id)
+        )
+        return await self._send(request)
+
     async def submit(self, view_id: str, values: dict[str, Any]) -> dict[str, Any]:
         """The person pressed the modal's submit button; returns field errors, if any."""
         view = self._view(view_id)
@@ -75,7 +82,17 @@ class BotLink:
     async def act(self, action: dict[str, Any], where: dict[str, Any]) -> BotAnswer:
         """A button press or a select change, in a modal (`view_id`) or a message."""
         view_id = where.get("view_id")
-        if view_id:
+        home = self.slack.home_views.get(ME.id)
+        if where.get("home") and home is not None:
+            # A Home press carries a trigger id of its own, as a message's does.
+            request = slack_requests.block_actions(
+                self._secret,
+                view=home,
+                action=action,
+                user_id=ME.id,
+                trigger_id=self.slack.issue_trigger_id(),
+            )
+        elif view_id:
             view = self._view(str(view_id))
             view["state"] = {"values": where.get("values") or {}}
             request = slack_requests.block_actions(

@@ -48,6 +48,7 @@ class Playground:
             "ephemerals": notes,
             "response_url_posts": self.slack.response_url_posts,
             "view": self.slack.top_view(),
+            "home": self.slack.home_views.get(ME.id),
         }
 
 
@@ -59,6 +60,7 @@ def create_page_app(playground: Playground) -> Starlette:
         Route("/playground/command", _endpoint(playground, _command), methods=["POST"]),
         Route("/playground/submit", _endpoint(playground, _submit), methods=["POST"]),
         Route("/playground/close", _endpoint(playground, _close), methods=["POST"]),
+        Route("/playground/home", _endpoint(playground, _home), methods=["POST"]),
         Route("/playground/action", _endpoint(playground, _action), methods=["POST"]),
         Route("/playground/suggest", _endpoint(playground, _suggest), methods=["POST"]),
         Route("/playground/preview", _endpoint(playground, _preview), methods=["POST"]),
@@ -124,6 +126,11 @@ async def _submit(playground: Playground, body: dict[str, Any]) -> dict[str, Any
 async def _close(playground: Playground, body: dict[str, Any]) -> dict[str, Any]:
     playground.slack.close_view(str(body["view_id"]))
     return {}
+
+
+async def _home(playground: Playground, _: dict[str, Any]) -> dict[str, Any]:
+    answer = await playground.link.open_home()
+    return {"status": answer.status}
 
 
 async def _action(playground: Playground, body: dict[str, Any]) -> dict[str, Any]:

@@ -152,6 +152,51 @@ def block_suggestion(
     return _payload_request(payload, secret)
 
 
+def app_home_opened(
+    secret: str,
+    *,
+    user_id: str = "U123",
+    tab: str = "home",
+    view: dict[str, Any] | None = None,
+    team_id: str = TEAM_ID,
+) -> SignedRequest:
+    """The Events API's `app_home_opened`, sent when someone opens a tab of the App Home.
+
+    `view` is the Home as last published, which Slack includes once there is one.
+    """
+    event: dict[str, Any] = {
+        "type": "app_home_opened",
+        "user": user_id,
+        "channel": f"D{user_id[1:]}",
+        "tab": tab,
+        "event_ts": f"{time.time():.6f}",
+    }
+    if view is not None and tab == "home":
+        event["view"] = copy.deepcopy(view)
+    payload = {
+        "token": VERIFICATION_TOKEN,
+        "team_id": team_id,
+        "api_app_id": API_APP_ID,
+        "event": event,
+        "type": "event_callback",
+        "event_id": f"Ev{secrets.token_hex(5).upper()}",
+        "event_time": int(time.time()),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": team_id,
+                "user_id": "UBOT0001",
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+    }
+    body = json.dumps(payload).encode()
+    headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT, **sign(body, secret)}
+    return SignedRequest(body, headers)
+
+
 def _envelope(kind: str, user_id: str, team_id: str) -> dict[str, Any]:
     # The fields every interaction payload starts with.
     return {

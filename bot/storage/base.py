@@ -88,8 +88,9 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
-    async def unposted_runs(self) -> list[TrackedRun]:
-        """Runs whose status message was never saved (and not given up), oldest first."""
+    async def unposted_runs(self, *, dispatched_before: float | None = None) -> list[TrackedRun]:
+        """Runs whose status message was never saved (and not given up), oldest first;
+        only those dispatched before `dispatched_before`, when given."""
 
     @abc.abstractmethod
     async def get_run(self, run_id: str) -> TrackedRun | None:

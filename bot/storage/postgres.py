@@ -174,15 +174,18 @@ class PostgresStore(Store):
         )
         return [run_from_row(row) for row in rows]
 
-    async def unposted_runs(self) -> list[TrackedRun]:
+    async def unposted_runs(self, *, dispatched_before: float | None = None) -> list[TrackedRun]:
         # Claimed like due runs, so two replicas starting together do not both post one.
         now = time.time()
+        before = now - UNPOSTED_GRACE_SECONDS
+        if dispatched_before is not None:
+            before = min(before, dispatched_before)
         rows = await self._pool.fetch(
             "UPDATE runs SET next_poll_at = $1 WHERE run_id IN (SELECT run_id FROM runs"
             " WHERE NOT final_edit_done AND message_ts IS NULL AND dispatched_at <= $2"
             " AND next_poll_at <= $3 FOR UPDATE SKIP LOCKED) RETURNING *",
             now + _UNPOSTED_LEASE_SECONDS,
-            now - UNPOSTED_GRACE_SECONDS,
+            before,
             now,
         )
         return sorted((run_from_row(row) for row in rows), key=lambda run: run.dispatched_at)

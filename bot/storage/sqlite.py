@@ -149,10 +149,11 @@ class SqliteStore(Store):
         )
         return [run_from_row(row) for row in rows]
 
-    async def unposted_runs(self) -> list[TrackedRun]:
+    async def unposted_runs(self, *, dispatched_before: float | None = None) -> list[TrackedRun]:
         rows = await self._read(
             "SELECT * FROM runs WHERE final_edit_done = 0 AND message_ts IS NULL"
-            " ORDER BY dispatched_at",
+            " AND dispatched_at <= ? ORDER BY dispatched_at",
+            (float("inf") if dispatched_before is None else dispatched_before,),
         )
         return [run_from_row(row) for row in rows]
 

@@ -144,10 +144,26 @@ class World:
         return [args for tool, args in self.simulator.calls if tool == "run_workflow"]
 
     def posts(self) -> list[SlackCall]:
-        return self.slack.calls_to("chat.postMessage")
+        """Top-level `chat.postMessage` calls; thread replies are in `thread_posts()`."""
+        calls = self.slack.calls_to("chat.postMessage")
+        return [call for call in calls if not call.args.get("thread_ts")]
+
+    def thread_posts(self) -> list[SlackCall]:
+        """`chat.postMessage` calls that replied in a thread."""
+        calls = self.slack.calls_to("chat.postMessage")
+        return [call for call in calls if call.args.get("thread_ts")]
 
     def updates(self) -> list[SlackCall]:
-        return self.slack.calls_to("chat.update")
+        """`chat.update` calls on top-level messages; thread edits are in `thread_updates()`."""
+        return [call for call in self.slack.calls_to("chat.update") if not self._in_thread(call)]
+
+    def thread_updates(self) -> list[SlackCall]:
+        """`chat.update` calls that edited a thread reply."""
+        return [call for call in self.slack.calls_to("chat.update") if self._in_thread(call)]
+
+    def _in_thread(self, call: SlackCall) -> bool:
+        message = self.slack.messages.get((call.args.get("channel"), call.args.get("ts")))
+        return message is not None and message.get("thread_ts") is not None
 
 
 def block_ids(view: dict[str, Any]) -> list[str]:
@@ -157,6 +173,16 @@ def block_ids(view: dict[str, Any]) -> list[str]:
 def message_text(call: SlackCall) -> str:
     """Everything a person would read in a posted or edited message."""
     return f"{call.args.get('text', '')} {call.args.get('blocks', '')}"
+
+
+def top_level_messages(slack: SlackStandIn) -> list[dict[str, Any]]:
+    """The messages in channels as they stand now; thread replies are left out."""
+    return [message for message in slack.messages.values() if message["thread_ts"] is None]
+
+
+def shown_text(message: dict[str, Any]) -> str:
+    """Everything a person reads in a message as it stands now."""
+    return f"{message['text']} {message['blocks']}"
 
 
 async def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:

@@ -8,9 +8,10 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
+from typing import IO, Protocol
 
 import aiohttp
 
@@ -21,6 +22,7 @@ from tests.scenarios.harness import (
     World,
     chosen,
     message_text,
+    top_level_messages,
     wait_until,
 )
 from tests.scenarios.servers import running_server
@@ -28,7 +30,12 @@ from tests.scenarios.slack_standin import SlackStandIn
 
 ACTION = "value"
 
+LEASE_SECONDS = 8
 BotProcess = AbstractAsyncContextManager[asyncio.subprocess.Process]
+
+
+class StartBot(Protocol):
+    def __call__(self, *, healthy: bool = True) -> BotProcess: ...
 
 
 def free_port() -> int:
@@ -39,9 +46,13 @@ def free_port() -> int:
 
 @contextlib.asynccontextmanager
 async def bot_process(
-    port: int, slack_url: str, marketcore_url: str, database: Path
+    port: int, slack_url: str, marketcore_url: str, database: Path, *, healthy: bool = True
 ) -> AsyncIterator[asyncio.subprocess.Process]:
-    """`workflow-bot serve` as its own process, ready when `/healthz` answers 200."""
+    """`workflow-bot serve` as its own process, ready when `/healthz` answers 200
+    (or at once, with `healthy=False`, to catch it while it starts).
+
+    Its log is appended to `bot.log` beside the database, across restarts.
+    """
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -49,8 +60,33 @@ async def bot_process(
         "SLACK_API_URL": f"{slack_url}/api/",
         "MARKETCORE_MCP_URL": marketcore_url,
         "DATABASE_URL": f"sqlite:///{database}",
+        "LOG_FORMAT": "text",  # what `logged_errors` reads
+        # A killed process's claims run out after this, so the next one takes its runs over.
+        "TRACKER_LEASE_SECONDS": str(LEASE_SECONDS),
     }
-    process = await asyncio.create_subprocess_exec(
+    with (database.parent / "bot.log").open("ab") as log:
+        process = await _start(port, env, database.parent, log)
+    try:
+        if healthy:
+            await _wait_healthy(port)
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await process.wait()
+
+
+def logged_errors(tmp_path: Path) -> list[str]:
+    """ERROR lines and tracebacks the bot processes wrote to `bot.log` so far."""
+    log = tmp_path / "bot.log"
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    return [line for line in lines if " ERROR " in line or line.startswith("Traceback")]
+
+
+async def _start(
+    port: int, env: dict[str, str], cwd: Path, log: IO[bytes]
+) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot.cli",
@@ -60,17 +96,10 @@ async def bot_process(
         "--port",
         str(port),
         env=env,
-        cwd=database.parent,
+        cwd=cwd,
         stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+        stderr=log,
     )
-    try:
-        await _wait_healthy(port)
-        yield process
-    finally:
-        if process.returncode is None:
-            process.kill()
-        await process.wait()
 
 
 async def _wait_healthy(port: int) -> None:
@@ -85,9 +114,7 @@ async def _wait_healthy(port: int) -> None:
 
 
 @contextlib.asynccontextmanager
-async def standins(
-    tmp_path: Path, *, run_seconds: float
-) -> AsyncIterator[tuple[World, Callable[[], BotProcess]]]:
+async def standins(tmp_path: Path, *, run_seconds: float) -> AsyncIterator[tuple[World, StartBot]]:
     """Stand-in Slack and the simulator in this process; the bot started on demand.
 
     Yields the world to drive and a function that starts `workflow-bot serve` against it,
@@ -102,7 +129,12 @@ async def standins(
         aiohttp.ClientSession() as http,
     ):
         world = World(slack, simulator, slack_url, f"http://127.0.0.1:{port}", http)
-        yield world, lambda: bot_process(port, slack_url, marketcore.url, tmp_path / "bot.db")
+        yield (
+            world,
+            lambda healthy=True: bot_process(
+                port, slack_url, marketcore.url, tmp_path / "bot.db", healthy=healthy
+            ),
+        )
 
 
 async def test_a_run_survives_sigkill_and_its_message_is_edited_exactly_once(
@@ -128,7 +160,7 @@ async def test_a_run_survives_sigkill_and_its_message_is_edited_exactly_once(
 
         assert len(world.posts()) == 1
         assert len(world.updates()) == 1
-        ((channel, ts),) = slack.messages
+        ((channel, ts),) = [(m["channel"], m["ts"]) for m in top_level_messages(slack)]
         update = world.updates()[0]
         assert (channel, update.args["channel"], update.args["ts"]) == ("C123", channel, ts)
         assert "failed" in message_text(update)

@@ -18,6 +18,7 @@ from tests.scenarios.harness import (
     element_of,
     message_text,
     running_world,
+    top_level_messages,
     typed,
     wait_until,
 )
@@ -30,8 +31,8 @@ BANK_TOKEN = "bank-token-never-kept-4d9a"
 
 def _run_again_button(world: World) -> tuple[str, str, dict[str, Any]]:
     """Where the first status message is, and its Run again button."""
-    ((channel, ts),) = world.slack.messages
-    blocks = world.slack.messages[(channel, ts)]["blocks"]
+    (message,) = top_level_messages(world.slack)
+    channel, ts, blocks = message["channel"], message["ts"], message["blocks"]
     buttons = [
         element
         for block in blocks

@@ -83,10 +83,15 @@ async def test_a_valid_submission_runs_once_with_typed_values_and_the_message_fo
     assert "running" in message_text(post)
     assert "<@U123>" in message_text(post)
     assert "https://app.marketcore.ai/workflows/" in message_text(post)
-    assert "EMEA" in message_text(post)
+    assert "EMEA" not in message_text(post)
+    await world.slack.wait_for(lambda: bool(world.thread_posts()))
+    (reply,) = world.thread_posts()
+    assert "EMEA" in message_text(reply)
 
     await world.slack.wait_for(lambda: bool(world.updates()), timeout=10)
-    ((channel, ts),) = world.slack.messages
+    ((channel, ts),) = [
+        key for key, message in world.slack.messages.items() if message["thread_ts"] is None
+    ]
     update = world.updates()[0]
     assert (update.args["channel"], update.args["ts"]) == (channel, ts)
     assert "succeeded" in message_text(update)

@@ -339,6 +339,53 @@ async def test_http_failures_answer_with_the_status_and_no_json(
     assert len(standin.messages) == 1
 
 
+async def test_fail_repeatedly_fails_that_many_calls_in_a_row(
+    standin: SlackStandIn, client: AsyncWebClient
+) -> None:
+    standin.fail_repeatedly["chat.postMessage"] = ("http_503", 2)
+
+    for _ in range(2):
+        with pytest.raises(SlackApiError) as raised:
+            await client.chat_postMessage(channel="C123", text="x")
+        assert raised.value.response.status_code == 503
+    await client.chat_postMessage(channel="C123", text="x")
+
+    assert len(standin.messages) == 1
+    assert standin.fail_repeatedly == {}
+
+
+async def test_a_held_call_waits_for_its_gate_and_a_released_one_is_acted_on(
+    standin: SlackStandIn, client: AsyncWebClient
+) -> None:
+    gate = standin.hold("chat.postMessage")
+    posting = asyncio.create_task(client.chat_postMessage(channel="C123", text="late"))
+    await standin.wait_for(lambda: gate.held == 1)
+    assert len(standin.calls_to("chat.postMessage")) == 1  # recorded on arrival
+    assert standin.messages == {}
+
+    gate.release()
+    posted = await posting
+    assert standin.messages[("C123", posted["ts"])]["text"] == "late"
+    await client.chat_postMessage(channel="C123", text="after")  # the gate stays open
+    assert len(standin.messages) == 2
+
+
+async def test_a_dropped_call_leaves_no_trace_in_slack_but_later_calls_pass(
+    standin: SlackStandIn, client: AsyncWebClient
+) -> None:
+    gate = standin.hold("chat.postMessage")
+    posting = asyncio.create_task(client.chat_postMessage(channel="C123", text="lost"))
+    await standin.wait_for(lambda: gate.held == 1)
+
+    gate.drop()
+    with pytest.raises(SlackApiError) as raised:
+        await posting
+    assert raised.value.response.status_code == 503
+    assert standin.messages == {}
+    await client.chat_postMessage(channel="C123", text="after")
+    assert len(standin.messages) == 1
+
+
 async def test_views_publish_keeps_one_home_per_person_guarded_by_its_hash(
     standin: SlackStandIn, client: AsyncWebClient
 ) -> None:

@@ -7,7 +7,14 @@ import { escapeHtml, mrkdwn, plain } from "./text.js";
 const POLL_MS = 500;
 const $ = (id) => document.getElementById(id);
 
-const page = { state: null, channel: "C123", drawnMessages: "", drawnView: "", viewBody: null };
+const page = {
+  state: null,
+  channel: "C123",
+  drawnMessages: "",
+  drawnView: "",
+  drawnHome: "",
+  viewBody: null,
+};
 
 async function call(path, body) {
   const response = await fetch(
@@ -181,9 +188,31 @@ async function preview() {
   target.append(frame);
 }
 
-function showPane(preview) {
-  $("preview-pane").hidden = !preview;
-  $("channel-pane").hidden = preview;
+function showPane(name) {
+  $("preview-pane").hidden = name !== "preview";
+  $("home-pane").hidden = name !== "home";
+  $("channel-pane").hidden = name !== "channel";
+}
+
+// -- the App Home --------------------------------------------------------------------------
+
+function drawHome() {
+  const home = page.state.home;
+  const key = home ? `${home.id}:${home.hash}` : "";
+  if (key === page.drawnHome) return; // unchanged: keep the DOM (and a checkbox being ticked)
+  page.drawnHome = key;
+  const pane = $("home-view");
+  if (!home) {
+    pane.textContent = "Opening the Home…";
+    return;
+  }
+  pane.replaceChildren(renderBlocks(home.blocks, context(() => ({ home: true }))));
+}
+
+async function openHome() {
+  showPane("home");
+  await call("/playground/home", {});
+  await refresh();
 }
 
 // -- wiring ------------------------------------------------------------------------------
@@ -193,13 +222,14 @@ async function refresh() {
   drawSidebar();
   drawMessages();
   drawModal();
+  drawHome();
 }
 
 document.addEventListener("click", (event) => {
   const target = event.target.closest("[data-channel]");
   if (!target) return;
   page.channel = target.dataset.channel;
-  showPane(false);
+  showPane("channel");
   drawSidebar();
   drawMessages();
 });
@@ -207,7 +237,8 @@ $("composer").addEventListener("submit", send);
 $("modal-submit").addEventListener("click", submitModal);
 $("modal-close").addEventListener("click", closeModal);
 $("preview-button").addEventListener("click", preview);
-$("open-preview").addEventListener("click", () => showPane(true));
+$("open-preview").addEventListener("click", () => showPane("preview"));
+$("open-home").addEventListener("click", openHome);
 
 await refresh();
 setInterval(() => refresh().catch(() => {}), POLL_MS);

@@ -58,6 +58,12 @@ function token(inner, directory) {
     const name = label || (channel ? channel.name : target.slice(1));
     return `<span class="mention">#${escapeHtml(name)}</span>`;
   }
+  if (target.startsWith("!date^")) {
+    // <!date^seconds^format|fallback>: shown in the reader's own time zone.
+    const when = new Date(Number(target.split("^")[1]) * 1000);
+    const shown = Number.isNaN(when.getTime()) ? label || "" : when.toLocaleString();
+    return `<time>${escapeHtml(shown)}</time>`;
+  }
   if (target.startsWith("!")) {
     return `<span class="mention">@${escapeHtml(label || target.slice(1))}</span>`;
   }
