@@ -49,6 +49,35 @@ class _ResponseUrl:
     uses: int = 0
 
 
+class SlackGate:
+    """Holds the calls to one method until `release()` (Slack acts on them, late) or
+    `drop()` (Slack never does: each is answered with a bare HTTP 503). Calls that
+    arrive after either pass straight through."""
+
+    def __init__(self) -> None:
+        self.held = 0  # calls waiting at the gate now
+        self._opened = asyncio.Event()
+        self._dropped = False
+
+    def release(self) -> None:
+        self._opened.set()
+
+    def drop(self) -> None:
+        self._dropped = True
+        self._opened.set()
+
+    async def admit(self) -> bool:
+        """Wait while the gate is closed; False when the call was dropped."""
+        if self._opened.is_set():
+            return True
+        self.held += 1
+        try:
+            await self._opened.wait()
+        finally:
+            self.held -= 1
+        return not self._dropped
+
+
 class SlackStandIn(SlackViews):
     """Slack's Web API as far as workflow-bot uses it, with state tests can inspect."""
 
@@ -69,6 +98,9 @@ class SlackStandIn(SlackViews):
         # 429 with Retry-After, and "http_<status>" (e.g. "http_503") a bare HTTP error.
         self.fail_next: dict[str, str] = {}
         self.usergroups: dict[str, list[str]] = {}  # user group id → member ids
+        # method → (failure, calls left): like `fail_next`, for that many calls in a row.
+        self.fail_repeatedly: dict[str, tuple[str, int]] = {}
+        self._gates: dict[str, SlackGate] = {}
 
         self._dm_channels: dict[str, str] = {}  # user id → "D…"
         self._response_urls: dict[str, _ResponseUrl] = {}
@@ -98,6 +130,12 @@ class SlackStandIn(SlackViews):
 
     def calls_to(self, method: str) -> list[SlackCall]:
         return [call for call in self.calls if call.method == method]
+
+    def hold(self, method: str) -> SlackGate:
+        """Hold calls to `method` (recorded in `calls` on arrival) until the gate opens."""
+        gate = SlackGate()
+        self._gates[method] = gate
+        return gate
 
     def asgi_app(self) -> Starlette:
         if self._app is None:
@@ -147,7 +185,11 @@ class SlackStandIn(SlackViews):
         if token != self.token:
             return refused(SlackRefusal("invalid_auth"))
 
-        failure = self.fail_next.pop(method, None)
+        gate = self._gates.get(method)
+        if gate is not None and not await gate.admit():
+            return PlainTextResponse("dropped before Slack saw it", status_code=503)
+
+        failure = self.fail_next.pop(method, None) or self._repeated_failure(method)
         if failure == "ratelimited":
             body = {"ok": False, "error": "ratelimited"}
             return JSONResponse(body, status_code=429, headers={"Retry-After": "1"})
@@ -269,6 +311,12 @@ class SlackStandIn(SlackViews):
         return {"users": list(members)}
 
     # -- state ---------------------------------------------------------------------
+
+    def _repeated_failure(self, method: str) -> str | None:
+        failure, left = self.fail_repeatedly.pop(method, (None, 0))
+        if failure is not None and left > 1:
+            self.fail_repeatedly[method] = (failure, left - 1)
+        return failure
 
     def _postable_channel(self, requested: Any) -> str:
         channel = str(requested or "")

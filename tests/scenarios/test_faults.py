@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.scenarios.harness import World, message_text, running_world
+from tests.scenarios.harness import (
+    World,
+    message_text,
+    running_world,
+    shown_text,
+    top_level_messages,
+)
 
 
 @pytest.fixture
@@ -42,9 +48,19 @@ async def dispatch_sync(world: World) -> None:
 
 
 def assert_one_message_per_run(world: World) -> None:
-    runs = len(world.runs_dispatched())
-    assert len(world.posts()) == runs
-    assert len(world.slack.messages) == runs
+    # Top-level messages only: a reply in a status message's thread is not a second status.
+    assert len(top_level_messages(world.slack)) == len(world.runs_dispatched())
+
+
+def status_posts(world: World) -> list[str]:
+    """The text of every top-level `chat.postMessage` Slack was asked for, failed or not."""
+    return [message_text(call) for call in world.posts() if not call.args.get("thread_ts")]
+
+
+def final_shown(world: World, state: str = "succeeded") -> bool:
+    """Whether the one status message now shows `state`."""
+    messages = top_level_messages(world.slack)
+    return len(messages) == 1 and state in shown_text(messages[0])
 
 
 async def test_a_rate_limited_edit_waits_for_retry_after_and_lands_once(
@@ -128,3 +144,57 @@ async def test_a_refused_marketcore_token_is_explained_to_the_person_and_logged(
     operator_lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert any("MARKETCORE_API_TOKEN" in line for line in operator_lines)
     assert not any("stale-token" in line for line in operator_lines)
+
+
+async def test_a_503_on_the_status_post_is_retried_and_the_run_shows_once(
+    world: World, errors: Callable[[], list[str]]
+) -> None:
+    world.slack.fail_next["chat.postMessage"] = "http_503"
+    await dispatch_sync(world)
+    await world.slack.wait_for(lambda: final_shown(world), timeout=15)
+
+    assert len(status_posts(world)) == 2  # the 503, then the client's retry
+    assert_one_message_per_run(world)
+    assert errors() == []
+
+
+async def test_a_503_on_the_final_edit_is_retried_and_lands_once(
+    world: World, errors: Callable[[], list[str]]
+) -> None:
+    world.slack.fail_next["chat.update"] = "http_503"
+    await dispatch_sync(world)
+    await world.slack.wait_for(lambda: final_shown(world), timeout=15)
+
+    (message,) = top_level_messages(world.slack)
+    assert message["edits"] == 1
+    assert_one_message_per_run(world)
+    assert errors() == []
+
+
+async def test_a_503_outlasting_the_client_retries_is_retried_by_the_tracker(
+    world: World, errors: Callable[[], list[str]]
+) -> None:
+    # The first try and both of the client's retries: the tracker tries again later.
+    world.slack.fail_repeatedly["chat.update"] = ("http_503", 3)
+    await dispatch_sync(world)
+    await world.slack.wait_for(lambda: final_shown(world), timeout=30)
+
+    (message,) = top_level_messages(world.slack)
+    assert message["edits"] == 1
+    assert len(world.updates()) >= 4
+    assert_one_message_per_run(world)
+    assert errors() == []
+
+
+async def test_a_503_outlasting_the_client_retries_on_the_status_post_still_shows_the_run(
+    world: World, errors: Callable[[], list[str]]
+) -> None:
+    world.slack.fail_repeatedly["chat.postMessage"] = ("http_503", 3)
+    world.slack.views.clear()
+    await world.command("Nightly sync")
+    await world.submit(await world.wait_for_form(), {})
+    await world.slack.wait_for(lambda: final_shown(world), timeout=30)
+
+    assert len(status_posts(world)) >= 4
+    assert_one_message_per_run(world)
+    assert errors() == []
