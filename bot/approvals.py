@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import SecretStr
@@ -32,11 +30,11 @@ from bot.approval_messages import (
 )
 from bot.dispatch import Dispatcher, DispatchRequest
 from bot.errors import SealedValuesUnreadable
+from bot.held_request import HeldRequest, hold_request, open_values
 from bot.messages import SlackMessage
 from bot.models import Approval, ApprovalState
 from bot.policy import ApprovalRule
 from bot.publisher import SlackPublisher, slack_error_code
-from bot.sealing import open_sealed, seal
 from bot.store import Store
 from bot.text import escape_mrkdwn
 
@@ -51,52 +49,6 @@ NEEDS_KEY = (
     "This workflow needs approval and its form has secret inputs, which I can only hold "
     "encrypted. Ask an admin to set ENCRYPTION_KEY for workflow-bot."
 )
-
-
-@dataclass(frozen=True)
-class HeldRequest:
-    """What an approval keeps to dispatch later (`Approval.request_json`).
-
-    The input values are sealed with `ENCRYPTION_KEY` when there is one; without it they
-    are kept in clear, which only forms without secret inputs are allowed.
-    """
-
-    sealed_values: str | None
-    clear_values: dict[str, Any] | None
-    inputs_summary: tuple[tuple[str, str], ...]
-    storable_values: dict[str, Any] | None
-    response_url: str | None
-    approvers: tuple[str, ...]
-    approver_groups: tuple[str, ...]
-    timeout_minutes: float
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "sealed_values": self.sealed_values,
-                "clear_values": self.clear_values,
-                "inputs_summary": [list(row) for row in self.inputs_summary],
-                "storable_values": self.storable_values,
-                "response_url": self.response_url,
-                "approvers": list(self.approvers),
-                "approver_groups": list(self.approver_groups),
-                "timeout_minutes": self.timeout_minutes,
-            }
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> HeldRequest:
-        data = json.loads(text)
-        return cls(
-            sealed_values=data.get("sealed_values"),
-            clear_values=data.get("clear_values"),
-            inputs_summary=tuple((str(row[0]), str(row[1])) for row in data["inputs_summary"]),
-            storable_values=data.get("storable_values"),
-            response_url=data.get("response_url"),
-            approvers=tuple(data["approvers"]),
-            approver_groups=tuple(data["approver_groups"]),
-            timeout_minutes=float(data["timeout_minutes"]),
-        )
 
 
 class Approvals:
@@ -131,7 +83,7 @@ class Approvals:
     async def request(self, request: DispatchRequest, rule: ApprovalRule) -> None:
         """Keep the submission, post the approval request, and tell the requester."""
         now = self._clock()
-        held = self._hold(request, rule)
+        held = hold_request(request, rule, self._key)
         approval = Approval(
             approval_id=uuid.uuid4().hex,
             workflow_id=request.workflow_id,
@@ -263,7 +215,7 @@ class Approvals:
     ) -> None:
         waited = (approval.decided_at or self._clock()) - approval.created_at
         try:
-            values = self._open(held)
+            values = open_values(held, self._key)
         except SealedValuesUnreadable:
             logger.error("approval %s: held inputs unreadable (key changed)", approval.approval_id)
             audit.record_approval(approval, event="unreadable", decided_by=user_id, waited_s=waited)
@@ -331,26 +283,6 @@ class Approvals:
             f"the request in <#{approval.channel_id}>. Invite me to the channel, or run it from "
             "a channel I'm in. Nothing was started.",
         )
-
-    def _hold(self, request: DispatchRequest, rule: ApprovalRule) -> HeldRequest:
-        key = self._key.get_secret_value() if self._key else None
-        return HeldRequest(
-            sealed_values=seal(request.input_values, key) if key else None,
-            clear_values=None if key else request.input_values,
-            inputs_summary=request.inputs_summary,
-            storable_values=request.storable_values,
-            response_url=request.response_url,
-            approvers=tuple(sorted(rule.approvers)),
-            approver_groups=tuple(sorted(rule.approver_groups)),
-            timeout_minutes=rule.timeout_minutes,
-        )
-
-    def _open(self, held: HeldRequest) -> dict[str, Any]:
-        if held.sealed_values is None:
-            return dict(held.clear_values or {})
-        if self._key is None:
-            raise SealedValuesUnreadable("ENCRYPTION_KEY is no longer set")
-        return open_sealed(held.sealed_values, self._key.get_secret_value())
 
     async def _edit(self, approval: Approval, message: SlackMessage) -> None:
         if approval.message_channel is None or approval.message_ts is None:

@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 # minutes; a run still unposted after that is posted by the tracker (see tracker.py).
 _POST_RETRY_DELAYS = (2.0, 5.0, 15.0, 30.0, 60.0)
 _POST_RETRY_WINDOW = 120.0
+# Past the retry window: the tracker leaves a run that ended at dispatch alone this long.
+_ENDED_AT_DISPATCH_GRACE = 300.0
 _PASSING_SLACK_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
@@ -134,6 +136,7 @@ class Dispatcher:
             # Marked only now: a crash before this leaves the run to the tracker, which
             # posts a thread reply that is still missing.
             await self._store.mark_final_edit(tracked.run_id)
+            await self._tell_requester(tracked)
         else:
             self._on_tracked()
 
@@ -178,6 +181,11 @@ class Dispatcher:
             return
         await self._threads.start(run)
 
+    async def _tell_requester(self, run: TrackedRun) -> None:
+        # A run that ended at dispatch ends here: the DM (for those who asked) goes now.
+        if self._threads is not None:
+            await self._threads.tell_requester(run)
+
     async def _settle(self, request: DispatchRequest) -> None:
         if request.dispatch_key is not None:
             await self._store.settle_intent(request.dispatch_key)
@@ -199,9 +207,10 @@ class Dispatcher:
             dispatched_at=now,
             ended_at=now if final else None,
             # A run that ended at dispatch is shown final by its first post and marked done
-            # once its thread reply is saved.
+            # once its thread reply is saved; it is due to the tracker only if that never
+            # happens (the process died), not while a slow post is still on its way.
             final_edit_done=False,
-            next_poll_at=now + self._first_poll,
+            next_poll_at=now + (_ENDED_AT_DISPATCH_GRACE if final else self._first_poll),
             input_values=request.storable_values,
         )
 

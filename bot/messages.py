@@ -75,7 +75,7 @@ def build_status_message(
     blocks.append(_footer(run))
 
     status_word = _LOST[1] if run.lost else run.status.value
-    text = f"{run.workflow_name}: {status_word}"
+    text = f"{escape_mrkdwn(run.workflow_name)}: {status_word}"
     return SlackMessage(text=shorten(text, 300), blocks=blocks)
 
 
