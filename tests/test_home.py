@@ -13,20 +13,9 @@ from bot.home import (
 )
 from bot.models import RunStatus, TrackedRun
 from bot.playground.blockkit_checks import check_view
+from tests.sample_runs import sample_run
 
-RUN = TrackedRun(
-    run_id="run-1",
-    workflow_id="wf-1",
-    workflow_name="Revenue report",
-    channel_id="C1",
-    requester_id="U1",
-    status=RunStatus.RUNNING,
-    link_url="https://app.marketcore.ai/workflows/wf-1/runs/run-1",
-    error_reason=None,
-    inputs_summary=(),
-    response_url=None,
-    dispatched_at=1_764_800_000.0,
-)
+RUN = sample_run(inputs_summary=(), dispatched_at=1_764_800_000.0)
 
 
 def _home(runs: list[TrackedRun], *, notify_dm: bool = False) -> dict[str, Any]:

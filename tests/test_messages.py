@@ -8,21 +8,10 @@ from bot.messages import (
     build_status_message,
     format_duration,
 )
-from bot.models import RunStatus, TrackedRun
+from bot.models import RunStatus
+from tests.sample_runs import sample_run
 
-RUN = TrackedRun(
-    run_id="run-1",
-    workflow_id="wf-1",
-    workflow_name="Revenue report",
-    channel_id="C1",
-    requester_id="U1",
-    status=RunStatus.RUNNING,
-    link_url="https://app.marketcore.ai/workflows/wf-1/runs/run-1",
-    error_reason=None,
-    inputs_summary=(("Region", "EMEA"), ("Quarter", "2026-Q4")),
-    response_url=None,
-    dispatched_at=1_000.0,
-)
+RUN = sample_run()
 
 
 def _dicts(blocks: list[Block]) -> list[dict[str, object]]:

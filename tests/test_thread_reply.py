@@ -5,24 +5,11 @@ from bot.form_summary import MASKED_VALUE
 from bot.models import RunStatus, TrackedRun
 from bot.playground.blockkit_checks import check_blocks
 from bot.thread_reply import build_end_dm, build_thread_reply
+from tests.sample_runs import sample_run
 
 DISPATCHED_AT = 1_764_800_000.0  # 2025-12-03 22:13:20 UTC
 
-RUN = TrackedRun(
-    run_id="run-1",
-    workflow_id="wf-1",
-    workflow_name="Revenue report",
-    channel_id="C1",
-    requester_id="U1",
-    status=RunStatus.RUNNING,
-    link_url="https://app.marketcore.ai/workflows/wf-1/runs/run-1",
-    error_reason=None,
-    inputs_summary=(("Region", "EMEA"), ("Quarter", "2026-Q4")),
-    response_url=None,
-    dispatched_at=DISPATCHED_AT,
-    message_channel="C1",
-    message_ts="1700000000.000100",
-)
+RUN = sample_run(dispatched_at=DISPATCHED_AT, message_channel="C1", message_ts="1700000000.000100")
 ENDED = replace(RUN, status=RunStatus.SUCCEEDED, ended_at=DISPATCHED_AT + 125)
 PERMALINK = "https://example.slack.com/archives/C1/p1700000000000100"
 

@@ -109,6 +109,28 @@ class World:
         )
         return await self.send(request)
 
+    async def press(
+        self,
+        message: dict[str, Any],
+        block_id: str,
+        button: dict[str, Any],
+        *,
+        user_id: str = USER,
+        trigger_id: str | None = None,
+    ) -> Response:
+        """Press `button` (a dict from the message's blocks) on a message in a channel."""
+        request = slack_requests.block_actions(
+            SIGNING_SECRET,
+            view=None,
+            action={"type": "button", "block_id": block_id, **button},
+            user_id=user_id,
+            channel_id=message["channel"],
+            message_ts=message["ts"],
+            trigger_id=trigger_id,
+            response_url=self.slack.response_url(self.slack_url),
+        )
+        return await self.send(request)
+
     async def pick(self, view: dict[str, Any], workflow_id: str, name: str) -> Response:
         """Choose a workflow in the picker."""
         action = {

@@ -72,20 +72,11 @@ async def _press(
     request: tuple[str, str, dict[str, Any]] | None = None,
 ) -> None:
     """Press a button of the approval request (`request`: as it stood before an edit)."""
-    channel, ts, message = request or _request_message(world)
+    _, _, message = request or _request_message(world)
     (actions,) = [b for b in message["blocks"] if b.get("block_id") == APPROVAL_ACTIONS_BLOCK_ID]
     (button,) = [e for e in actions["elements"] if e["action_id"] == action_id]
-    action = {"type": "button", "block_id": APPROVAL_ACTIONS_BLOCK_ID, **button}
-    request = slack_requests.block_actions(
-        SIGNING_SECRET,
-        view=None,
-        action=action,
-        user_id=user_id,
-        channel_id=channel,
-        message_ts=ts,
-        response_url=world.slack.response_url(world.slack_url),
-    )
-    assert (await world.send(request)).status == 200
+    response = await world.press(message, APPROVAL_ACTIONS_BLOCK_ID, button, user_id=user_id)
+    assert response.status == 200
 
 
 async def _request_revenue_run(world: World) -> None:

@@ -29,37 +29,28 @@ VENDOR_ID = "5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c"
 BANK_TOKEN = "bank-token-never-kept-4d9a"
 
 
-def _run_again_button(world: World) -> tuple[str, str, dict[str, Any]]:
-    """Where the first status message is, and its Run again button."""
+def _run_again_button(world: World) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The first status message, and its Run again button."""
     (message,) = top_level_messages(world.slack)
-    channel, ts, blocks = message["channel"], message["ts"], message["blocks"]
     buttons = [
         element
-        for block in blocks
+        for block in message["blocks"]
         if block["type"] == "actions"
         for element in block["elements"]
         if element.get("action_id") == RUN_AGAIN_ACTION_ID
     ]
     assert len(buttons) == 1
-    return channel, ts, buttons[0]
+    return message, buttons[0]
 
 
 async def _press_run_again(world: World, *, user_id: str = "U123") -> str:
     """Press Run again on the status message; returns the trigger id the press carried."""
-    channel, ts, button = _run_again_button(world)
+    message, button = _run_again_button(world)
     trigger_id = world.slack.issue_trigger_id()
-    action = {"type": "button", "block_id": "run_actions", **button}
-    request = slack_requests.block_actions(
-        SIGNING_SECRET,
-        view=None,
-        action=action,
-        user_id=user_id,
-        channel_id=channel,
-        message_ts=ts,
-        trigger_id=trigger_id,
-        response_url=world.slack.response_url(world.slack_url),
+    response = await world.press(
+        message, "run_actions", button, user_id=user_id, trigger_id=trigger_id
     )
-    assert (await world.send(request)).status == 200
+    assert response.status == 200
     return trigger_id
 
 
@@ -163,7 +154,7 @@ async def test_a_run_marketcore_forgets_ends_tracking_with_one_explaining_edit(
         await world.submit(form, revenue_values(form))
         await world.slack.wait_for(lambda: bool(world.posts()), timeout=10)
 
-        run_id = _run_again_button(world)[2]["value"]
+        run_id = _run_again_button(world)[1]["value"]
         world.simulator.forget_run(run_id)
         await world.slack.wait_for(lambda: bool(world.updates()), timeout=10)
         polls_then = _polls(world)
