@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import uvicorn
 
@@ -51,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--port", type=int, default=3000, help="the page's port")
     demo.add_argument("--simulator-port", type=int, default=8800)
+    demo.add_argument(
+        "--policy", type=Path, metavar="PATH", help="an access policy file for this session"
+    )
     demo.set_defaults(run=_demo)
 
     preview = commands.add_parser("preview", help="print the modal a workflow's inputs become")
@@ -93,7 +97,9 @@ def _demo(args: argparse.Namespace) -> int:
     _configure_logging(settings)
     from bot.demo import run_demo
 
-    return asyncio.run(run_demo(settings, port=args.port, simulator_port=args.simulator_port))
+    return asyncio.run(
+        run_demo(settings, port=args.port, simulator_port=args.simulator_port, policy=args.policy)
+    )
 
 
 def _preview(args: argparse.Namespace) -> int:

@@ -18,13 +18,18 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from bot.config import Settings
+from bot.errors import ConfigError
 from bot.playground.bridge import BotLink
 from bot.playground.page import Playground, create_page_app
 from bot.playground.serving import running_server
 from bot.playground.slack_api import SlackStandIn
 from bot.playground.workspace import private_channel_ids
+from bot.policy import load_policy
 from bot.server import create_asgi_app
 from bot.simulator import Simulator, SimulatorServer
+
+# One approval rule on *Revenue report*, decided by the playground's second member.
+SAMPLE_POLICY = Path(__file__).resolve().parent / "playground" / "approval-policy.toml"
 
 
 @dataclass(frozen=True)
@@ -38,8 +43,15 @@ class RunningDemo:
     simulator: Simulator
 
 
-async def run_demo(settings: Settings, *, port: int, simulator_port: int) -> int:
-    """Start everything, print the page's address, and serve until interrupted."""
+async def run_demo(
+    settings: Settings, *, port: int, simulator_port: int, policy: Path | None = None
+) -> int:
+    """Start everything, print the page's address, and serve until interrupted.
+
+    `policy` is an access policy file for this session (see `SAMPLE_POLICY`), in place
+    of `ACCESS_POLICY_FILE`.
+    """
+    settings = with_policy(settings, policy)
     async with running_demo(settings, port=port, simulator_port=simulator_port) as demo:
         print(
             f"MarketCore simulator: {demo.marketcore} ({len(demo.simulator.workflows)} workflows)"
@@ -88,6 +100,16 @@ async def running_demo(
                 async with running_server(create_asgi_app(bot_settings)) as bot:
                     link.bot_url = bot
                     yield RunningDemo(page, bot, marketcore.url, slack, simulator)
+
+
+def with_policy(settings: Settings, policy: Path | None) -> Settings:
+    """The settings with `policy` as their access policy file, checked as at start-up."""
+    if policy is None:
+        return settings
+    if not policy.is_file():
+        raise ConfigError(f"--policy: no such file: {policy}")
+    load_policy(policy)  # a broken file stops the demo here, naming the line at fault
+    return settings.model_copy(update={"ACCESS_POLICY_FILE": policy})
 
 
 def session_settings(settings: Settings) -> Settings:

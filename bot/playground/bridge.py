@@ -15,7 +15,7 @@ from bot.playground import slack_requests
 from bot.playground.slack_api import SlackStandIn
 from bot.playground.slack_requests import SignedRequest
 from bot.playground.slack_wire import SlackRefusal
-from bot.playground.workspace import ME
+from bot.playground.workspace import ME, Member
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,8 @@ class BotLink:
         # Both are known once the servers listen: where the bot and the stand-in answer.
         self.bot_url: str | None = None
         self.slack_base = "http://127.0.0.1"
+        # Who is at the page: every command, click and Home visit is theirs.
+        self.user: Member = ME
         self._secret = secret
 
     async def command(self, channel_id: str, text: str) -> BotAnswer:
@@ -46,7 +48,7 @@ class BotLink:
         request = slack_requests.slash_command(
             self._secret,
             text=text,
-            user_id=ME.id,
+            user_id=self.user.id,
             channel_id=channel_id,
             trigger_id=self.slack.issue_trigger_id(),
             response_url=self.slack.response_url(self.slack_base),
@@ -54,13 +56,15 @@ class BotLink:
         answer = await self._send(request)
         if answer.body.get("text") or answer.body.get("blocks"):
             # An answer with a message is shown to the person only, as Slack does.
-            self.slack.ephemerals.append({"channel": channel_id, "user": ME.id, **answer.body})
+            self.slack.ephemerals.append(
+                {"channel": channel_id, "user": self.user.id, **answer.body}
+            )
         return answer
 
     async def open_home(self) -> BotAnswer:
         """The person opened the app's Home tab."""
         request = slack_requests.app_home_opened(
-            self._secret, user_id=ME.id, view=self.slack.home_views.get(ME.id)
+            self._secret, user_id=self.user.id, view=self.slack.home_views.get(self.user.id)
         )
         return await self._send(request)
 
@@ -71,7 +75,7 @@ class BotLink:
             self._secret,
             view=view,
             values=values,
-            user_id=ME.id,
+            user_id=self.user.id,
             trigger_id=self.slack.issue_trigger_id(view_id=view_id),
         )
         answer = await self._send(request)
@@ -82,14 +86,14 @@ class BotLink:
     async def act(self, action: dict[str, Any], where: dict[str, Any]) -> BotAnswer:
         """A button press or a select change, in a modal (`view_id`) or a message."""
         view_id = where.get("view_id")
-        home = self.slack.home_views.get(ME.id)
+        home = self.slack.home_views.get(self.user.id)
         if where.get("home") and home is not None:
             # A Home press carries a trigger id of its own, as a message's does.
             request = slack_requests.block_actions(
                 self._secret,
                 view=home,
                 action=action,
-                user_id=ME.id,
+                user_id=self.user.id,
                 trigger_id=self.slack.issue_trigger_id(),
             )
         elif view_id:
@@ -99,18 +103,20 @@ class BotLink:
                 self._secret,
                 view=view,
                 action=action,
-                user_id=ME.id,
+                user_id=self.user.id,
                 trigger_id=self.slack.issue_trigger_id(view_id=str(view_id)),
             )
         else:
+            channel_id, ts = str(where.get("channel")), str(where.get("ts"))
             request = slack_requests.block_actions(
                 self._secret,
                 view=None,
                 action=action,
-                user_id=ME.id,
+                user_id=self.user.id,
                 trigger_id=self.slack.issue_trigger_id(),
-                channel_id=str(where.get("channel")),
-                message_ts=str(where.get("ts")),
+                channel_id=channel_id,
+                message_ts=ts,
+                message=self._message(channel_id, ts),
                 response_url=self.slack.response_url(self.slack_base),
             )
         return await self._send(request)
@@ -123,7 +129,7 @@ class BotLink:
             action_id=action_id,
             block_id=block_id,
             value=value,
-            user_id=ME.id,
+            user_id=self.user.id,
         )
         answer = await self._send(request)
         return answer.body.get("options") or answer.body.get("option_groups") or []
@@ -141,6 +147,23 @@ class BotLink:
             return {}
         self.slack.close_view(view_id)  # an empty answer, or "clear", closes the modal
         return {}
+
+    def _message(self, channel_id: str, ts: str) -> dict[str, Any] | None:
+        # Slack sends the message the button is on, as it stands now, thread and all.
+        message = self.slack.messages.get((channel_id, ts))
+        if message is None:
+            return None
+        payload = {
+            "type": "message",
+            "user": self.slack.bot_user_id,
+            "bot_id": self.slack.bot_id,
+            "text": message["text"],
+            "ts": ts,
+            "blocks": message["blocks"],
+        }
+        if message.get("thread_ts"):
+            payload["thread_ts"] = message["thread_ts"]
+        return payload
 
     def _view(self, view_id: str) -> dict[str, Any]:
         view = self.slack.views.get(view_id)

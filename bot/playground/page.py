@@ -2,7 +2,8 @@
 
 One Starlette app serves `/` (the page, static files from the package), `/slack/api/…`
 (the Web API the bot's `SLACK_API_URL` points at) and `/playground/…` (what the page
-asks and does: state to draw, commands, submissions, actions, option loads, previews).
+asks and does: state to draw, who is at the page, commands, submissions, actions, option
+loads, previews).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 from bot.playground.bridge import BotLink
 from bot.playground.preview import preview_form
 from bot.playground.slack_api import SlackStandIn
-from bot.playground.workspace import ME, directory
+from bot.playground.workspace import MEMBERS, directory
 
 STATIC = resources.files("bot.playground") / "static"
 # The page is a tool for one person at a time: bodies past this are not something it sends.
@@ -39,16 +40,18 @@ class Playground:
 
     def state(self) -> dict[str, Any]:
         """Everything the page draws: the workspace, messages, notes to me, the open modal."""
+        me = self.link.user.id
         messages = sorted(self.slack.messages.values(), key=lambda message: message["ts"])
-        notes = [note for note in self.slack.ephemerals if note.get("user") == ME.id]
+        notes = [note for note in self.slack.ephemerals if note.get("user") == me]
         return {
             **directory(),
+            "me": me,
             "bot": {"id": self.slack.bot_user_id, "name": "workflow-bot"},
             "messages": messages,
             "ephemerals": notes,
             "response_url_posts": self.slack.response_url_posts,
             "view": self.slack.top_view(),
-            "home": self.slack.home_views.get(ME.id),
+            "home": self.slack.home_views.get(me),
         }
 
 
@@ -61,6 +64,7 @@ def create_page_app(playground: Playground) -> Starlette:
         Route("/playground/submit", _endpoint(playground, _submit), methods=["POST"]),
         Route("/playground/close", _endpoint(playground, _close), methods=["POST"]),
         Route("/playground/home", _endpoint(playground, _home), methods=["POST"]),
+        Route("/playground/user", _endpoint(playground, _user), methods=["POST"]),
         Route("/playground/action", _endpoint(playground, _action), methods=["POST"]),
         Route("/playground/suggest", _endpoint(playground, _suggest), methods=["POST"]),
         Route("/playground/preview", _endpoint(playground, _preview), methods=["POST"]),
@@ -131,6 +135,16 @@ async def _close(playground: Playground, body: dict[str, Any]) -> dict[str, Any]
 async def _home(playground: Playground, _: dict[str, Any]) -> dict[str, Any]:
     answer = await playground.link.open_home()
     return {"status": answer.status}
+
+
+async def _user(playground: Playground, body: dict[str, Any]) -> dict[str, Any]:
+    # The page can be used as any member, so one person can play requester and approver.
+    wanted = str(body.get("id"))
+    member = next((member for member in MEMBERS if member.id == wanted), None)
+    if member is None:
+        raise LookupError(f"no member {wanted}")
+    playground.link.user = member
+    return {"me": member.id}
 
 
 async def _action(playground: Playground, body: dict[str, Any]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ class Channel:
     is_private: bool = False
 
 
-# The first member is the person using the page.
+# The first member is the person using the page, until the page switches to another.
 MEMBERS = (
     Member("U123", "ana"),
     Member("U234", "bruno"),

@@ -2,7 +2,8 @@
 // It polls the server for what Slack holds (messages, the open view) and redraws changes.
 
 import { missingRequired, readState, renderBlocks, showErrors } from "./blocks.js";
-import { escapeHtml, mrkdwn, plain } from "./text.js";
+import { messageNode, threaded, threadNode } from "./channel.js";
+import { escapeHtml, plain } from "./text.js";
 
 const POLL_MS = 500;
 const $ = (id) => document.getElementById(id);
@@ -14,6 +15,7 @@ const page = {
   drawnView: "",
   drawnHome: "",
   viewBody: null,
+  foldedThreads: new Set(), // "channel:ts" of threads the person folded away
 };
 
 async function call(path, body) {
@@ -67,29 +69,16 @@ function drawSidebar() {
     return `<li><button type="button" ${attributes}>${name}</button></li>`;
   };
   $("channels").innerHTML = page.state.channels.map((c) => item(c.id)).join("");
+  const actingAs = $("acting-as");
+  if (!actingAs.options.length)
+    for (const member of page.state.members)
+      actingAs.add(new Option(`@${member.name}`, member.id));
+  actingAs.value = page.state.me;
   $("dms").innerHTML = dms.map(item).join("");
 }
 
-function messageNode(message, note) {
-  const el = document.createElement("article");
-  el.className = `message${note ? " ephemeral" : ""}`;
-  el.dataset.ts = message.ts || "";
-  const edited = message.edits ? ' <span class="edited">(edited)</span>' : "";
-  const badge = note
-    ? `<span class="only-you">Only visible to you${note === "url" ? " (via response URL)" : ""}` +
-      "</span>"
-    : "";
-  const author = '<b>workflow-bot</b> <span class="app-badge">APP</span>';
-  el.innerHTML = `<div class="message-meta">${author}${edited} ${badge}</div>`;
-  const where = () => ({ channel: message.channel, ts: message.ts });
-  if (message.blocks && message.blocks.length)
-    el.append(renderBlocks(message.blocks, context(where)));
-  else
-    el.insertAdjacentHTML(
-      "beforeend",
-      `<div class="message-text">${mrkdwn(message.text || "", page.state)}</div>`,
-    );
-  return el;
+function messageContext(message) {
+  return context(() => ({ channel: message.channel, ts: message.ts }));
 }
 
 function drawMessages() {
@@ -100,11 +89,19 @@ function drawMessages() {
   $("channel-name").textContent = channelName(page.channel);
   const pane = $("messages");
   pane.innerHTML = "";
-  for (const message of messages.filter((m) => m.channel === page.channel))
-    pane.append(messageNode(message, null));
+  const here = messages.filter((m) => m.channel === page.channel);
+  for (const { message, replies } of threaded(here)) {
+    pane.append(messageNode(message, null, messageContext(message)));
+    if (!replies.length) continue;
+    const key = `${message.channel}:${message.ts}`;
+    const fold = (folded) =>
+      folded ? page.foldedThreads.add(key) : page.foldedThreads.delete(key);
+    const options = { folded: page.foldedThreads.has(key), onFold: fold, ctxFor: messageContext };
+    pane.append(threadNode(message.ts, replies, options));
+  }
   for (const note of ephemerals.filter((m) => m.channel === page.channel))
-    pane.append(messageNode(note, "ephemeral"));
-  for (const post of viaUrl) pane.append(messageNode(post, "url"));
+    pane.append(messageNode(note, "ephemeral", messageContext(note)));
+  for (const post of viaUrl) pane.append(messageNode(post, "url", messageContext(post)));
   pane.scrollTop = pane.scrollHeight;
 }
 
@@ -232,6 +229,10 @@ document.addEventListener("click", (event) => {
   showPane("channel");
   drawSidebar();
   drawMessages();
+});
+$("acting-as").addEventListener("change", async (event) => {
+  await call("/playground/user", { id: event.target.value });
+  await refresh();
 });
 $("composer").addEventListener("submit", send);
 $("modal-submit").addEventListener("click", submitModal);

@@ -12,6 +12,10 @@ const EMOJI = {
   information_source: "\u2139\ufe0f",
   no_entry_sign: "\ud83d\udeab",
   rocket: "\ud83d\ude80",
+  raised_hand: "\u270b",
+  no_entry: "\u26d4",
+  hourglass: "\u231b",
+  grey_question: "\u2754",
 };
 
 // Escapes for HTML, keeping the three entities Slack text already carries (&amp; &lt; &gt;).
