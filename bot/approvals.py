@@ -45,6 +45,9 @@ _CANNOT_POST = frozenset(
     {"not_in_channel", "channel_not_found", "is_archived", "restricted_action", "cannot_dm_bot"}
 )
 
+# Approvals decided this recently and never dispatched are dispatched on start.
+_RESUME_WINDOW_SECONDS = 24 * 3600.0
+
 NEEDS_KEY = (
     "This workflow needs approval and its form has secret inputs, which I can only hold "
     "encrypted. Ask an admin to set ENCRYPTION_KEY for workflow-bot."
@@ -198,7 +201,26 @@ class Approvals:
         with contextlib.suppress(asyncio.CancelledError):
             await sweeper
 
+    async def dispatch_approved(self) -> None:
+        """Dispatch what was approved but never dispatched (the process stopped between
+        the decision and the dispatch); the dispatch key makes each one run at most once."""
+        since = self._clock() - _RESUME_WINDOW_SECONDS
+        for approval in await self._store.approved_since(since):
+            held = HeldRequest.from_json(approval.request_json)
+            try:
+                values = open_values(held, self._key)
+            except SealedValuesUnreadable:
+                logger.warning(
+                    "approval %s: held inputs unreadable; not dispatched", approval.approval_id
+                )
+                continue
+            await self._dispatch(approval, held, values)
+
     async def _sweep_forever(self) -> None:
+        try:
+            await self.dispatch_approved()
+        except Exception:
+            logger.exception("could not dispatch approved requests left by a stop")
         while True:
             try:
                 await self.sweep()
@@ -236,7 +258,12 @@ class Approvals:
             approval,
             build_approval_decided(_view(approval, held), approved=True, decided_by=user_id),
         )
-        # A second claim (a retried request, another replica) finds the key taken.
+        await self._dispatch(approval, held, values)
+
+    async def _dispatch(
+        self, approval: Approval, held: HeldRequest, values: dict[str, Any]
+    ) -> None:
+        # A second claim (a retried request, another replica, a restart) finds it taken.
         key = f"approval:{approval.approval_id}"
         if not await self._store.claim_dispatch(key):
             logger.info("approval %s was already dispatched; ignoring the repeat", key)

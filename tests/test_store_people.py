@@ -119,3 +119,16 @@ async def test_pending_and_expired_approvals(store: Store) -> None:
 
     assert [approval.approval_id for approval in pending] == ["soon", "later"]
     assert [approval.approval_id for approval in expired] == ["soon"]
+
+
+async def test_approved_since_lists_only_recent_approvals_in_decision_order(store: Store) -> None:
+    for approval_id in ("old", "second", "first", "rejected", "pending"):
+        await store.add_approval(make_approval(approval_id))
+    await store.decide_approval("old", ApprovalState.APPROVED, decided_by="U2", now=10.0)
+    await store.decide_approval("second", ApprovalState.APPROVED, decided_by="U2", now=300.0)
+    await store.decide_approval("first", ApprovalState.APPROVED, decided_by="U2", now=200.0)
+    await store.decide_approval("rejected", ApprovalState.REJECTED, decided_by="U2", now=250.0)
+
+    recent = await store.approved_since(100.0)
+
+    assert [approval.approval_id for approval in recent] == ["first", "second"]

@@ -142,5 +142,9 @@ class Store(abc.ABC):
         """Approvals still waiting for a decision, oldest first."""
 
     @abc.abstractmethod
+    async def approved_since(self, since: float) -> list[Approval]:
+        """Approvals approved at or after `since`, in the order they were decided."""
+
+    @abc.abstractmethod
     async def expired_approvals(self, now: float) -> list[Approval]:
         """Pending approvals whose time ran out by `now`, oldest first."""

@@ -264,6 +264,14 @@ class PostgresStore(Store):
         )
         return [approval_from_row(row) for row in rows]
 
+    async def approved_since(self, since: float) -> list[Approval]:
+        rows = await self._pool.fetch(
+            "SELECT * FROM approvals WHERE state = 'approved' AND decided_at >= $1"
+            " ORDER BY decided_at",
+            since,
+        )
+        return [approval_from_row(row) for row in rows]
+
     async def expired_approvals(self, now: float) -> list[Approval]:
         rows = await self._pool.fetch(
             "SELECT * FROM approvals WHERE state = 'pending' AND expires_at <= $1"

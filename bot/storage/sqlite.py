@@ -221,6 +221,14 @@ class SqliteStore(Store):
         )
         return [approval_from_row(row) for row in rows]
 
+    async def approved_since(self, since: float) -> list[Approval]:
+        rows = await self._read(
+            "SELECT * FROM approvals WHERE state = 'approved' AND decided_at >= ?"
+            " ORDER BY decided_at",
+            (since,),
+        )
+        return [approval_from_row(row) for row in rows]
+
     async def expired_approvals(self, now: float) -> list[Approval]:
         rows = await self._read(
             "SELECT * FROM approvals WHERE state = 'pending' AND expires_at <= ?"

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import time
 from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet
 
 from bot.approval_messages import APPROVAL_ACTIONS_BLOCK_ID, APPROVE_ACTION_ID, REJECT_ACTION_ID
+from bot.models import ApprovalState
 from bot.simulator_data import REVENUE_REPORT_ID, SampleWorkflow
+from bot.store import Store
 from tests.scenarios import slack_requests
 from tests.scenarios.harness import (
     CHANNEL,
@@ -286,3 +289,33 @@ def _key_rotation_values(form: dict[str, Any]) -> dict[str, dict[str, dict[str, 
         "/vendor": {"value": typed(form, "/vendor", "Acme")},
         "/new_token": {"value": typed(form, "/new_token", TOKEN_VALUE)},
     }
+
+
+async def test_an_approval_a_stop_left_undispatched_is_dispatched_once_on_start(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "bot.db"
+    async with running_world(database, policy_file=_policy(tmp_path)) as first:
+        await _request_revenue_run(first)
+        _request_message(first)  # the request was posted
+    # The process stopped right after the decision was stored, before it dispatched.
+    store = await Store.open(database)
+    try:
+        (pending,) = await store.pending_approvals()
+        decided = await store.decide_approval(
+            pending.approval_id, ApprovalState.APPROVED, decided_by=APPROVER, now=time.time()
+        )
+        assert decided is not None
+    finally:
+        await store.close()
+
+    async with running_world(database, policy_file=_policy(tmp_path)) as second:
+        await wait_until(lambda: len(second.runs_dispatched()) == 1)
+        await second.slack.wait_for(lambda: bool(second.posts()), timeout=10)
+        (run,) = second.runs_dispatched()
+        assert run["workflow_id"] == REVENUE_REPORT_ID
+        assert "EMEA" in str(run["input_values"])
+
+    async with running_world(database, policy_file=_policy(tmp_path)) as third:
+        await asyncio.sleep(1.0)  # room for a second dispatch, if there were one
+        assert third.runs_dispatched() == []
