@@ -6,15 +6,24 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.config import Settings
 from bot.logs import bolt_logger
+from bot.oauth import NOT_INSTALLED
 from bot.services import Services
 from handlers import actions, approvals, commands, form_actions, home, run_again, views
 
 
 def create_app(settings: Settings, services: Services, *, socket_mode: bool = False) -> AsyncApp:
-    """An AsyncApp on the services' Slack client; HTTP mode verifies Slack's signatures."""
+    """An AsyncApp on the services' Slack client; HTTP mode verifies Slack's signatures.
+
+    With OAuth installs (HTTP mode only) Bolt serves the install pages and authorizes
+    each request with its workspace's bot token, so listeners use the `client` Bolt
+    hands them, never `services.slack`.
+    """
     secret = settings.SLACK_SIGNING_SECRET
+    installations = None if socket_mode else services.installations
     app = AsyncApp(
         client=services.slack,
+        oauth_settings=installations.oauth_settings if installations else None,
+        user_facing_authorize_error_message=NOT_INSTALLED,
         signing_secret=secret.get_secret_value() if secret else None,
         # Socket Mode messages come over an authenticated socket, not signed HTTP.
         request_verification_enabled=not socket_mode,

@@ -23,6 +23,9 @@ _WHERE = {
     "SLACK_SIGNING_SECRET": "Slack app settings → Basic Information → Signing Secret",
     "SLACK_APP_TOKEN": "Slack app settings → Basic Information → App-Level Tokens "
     "(xapp-…, scope connections:write)",
+    "SLACK_CLIENT_ID": "Slack app settings → Basic Information → App Credentials → Client ID",
+    "SLACK_CLIENT_SECRET": "Slack app settings → Basic Information → App Credentials "
+    "→ Client Secret",
 }
 
 
@@ -127,6 +130,11 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def oauth_enabled(self) -> bool:
+        """Many workspaces: installs go through Slack's OAuth flow, each with its own token."""
+        return self.SLACK_CLIENT_ID is not None and self.SLACK_CLIENT_SECRET is not None
+
+    @property
     def database_path(self) -> Path:
         """The SQLite file named by `DATABASE_URL` (meaningless for a postgresql:// URL)."""
         return Path(self.DATABASE_URL.removeprefix("sqlite:///"))
@@ -147,13 +155,20 @@ def load_settings(mode: Mode, env_file: str | None = ".env") -> Settings:
         reason = str(first["msg"]).removeprefix("Value error, ")
         raise ConfigError(f"{name} is malformed: {reason}") from None
 
-    for name in _required_for(mode):
+    if (settings.SLACK_CLIENT_ID is None) != (settings.SLACK_CLIENT_SECRET is None):
+        # Half an OAuth setup would silently fall back to one workspace.
+        name = "SLACK_CLIENT_ID" if settings.SLACK_CLIENT_ID is None else "SLACK_CLIENT_SECRET"
+        raise ConfigError(f"{name} is required with the other; find it under {_WHERE[name]}")
+    for name in _required_for(mode, oauth=settings.oauth_enabled):
         if getattr(settings, name) is None:
             raise ConfigError(f"{name} is required; find it under {_WHERE[name]}")
     return settings
 
 
-def _required_for(mode: Mode) -> tuple[str, ...]:
+def _required_for(mode: Mode, *, oauth: bool) -> tuple[str, ...]:
+    if mode == "serve" and oauth:
+        # Each workspace's bot token comes from its installation.
+        return ("SLACK_SIGNING_SECRET",)
     if mode == "serve":
         return ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     if mode == "socket":

@@ -126,7 +126,13 @@ def session_settings(settings: Settings) -> Settings:
 
 
 def _pointed_at(settings: Settings, page: str, marketcore: str, scratch: Path) -> Settings:
-    update = {"SLACK_API_URL": f"{page}/slack/api/", "MARKETCORE_MCP_URL": marketcore}
+    update: dict[str, str | None] = {
+        "SLACK_API_URL": f"{page}/slack/api/",
+        "MARKETCORE_MCP_URL": marketcore,
+        # The page plays one workspace, on the session's bot token: no OAuth installs.
+        "SLACK_CLIENT_ID": None,
+        "SLACK_CLIENT_SECRET": None,
+    }
     if "DATABASE_URL" not in settings.model_fields_set:
         # The stand-in Slack forgets its messages when the demo stops, so runs tracked
         # in a lasting database would point at messages that no longer exist.

@@ -21,6 +21,11 @@ INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # The bot scopes manifest.yml asks for; an install grants exactly these.
 BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "im:write", "usergroups:read")
+# What someone in a workspace without an installation is told, instead of a failure.
+NOT_INSTALLED = (
+    "workflow-bot is not installed in this workspace yet. "
+    "Ask a workspace admin to install it, then try again."
+)
 # A person has this long between opening the install page and approving in Slack.
 _STATE_SECONDS = 600
 
@@ -80,5 +85,7 @@ async def open_installations(settings: Settings) -> Installations | None:
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
         authorization_url=settings.SLACK_AUTHORIZE_URL,
+        # /slack/install goes straight to Slack's approval page, with no page of our own.
+        install_page_rendering_enabled=False,
     )
     return Installations(oauth_settings, installation_store, engine)

@@ -18,10 +18,12 @@ from bot.config import Settings
 from bot.dispatch import Dispatcher
 from bot.inflight import InFlight
 from bot.marketcore import MarketCore
+from bot.oauth import open_installations
 from bot.publisher import SlackPublisher
 from bot.run_events import RunEvents
 from bot.run_thread import RunThreads
 from bot.services import Services
+from bot.slack_clients import SlackClients
 from bot.store import open_store
 from bot.tracker import RunTracker
 
@@ -33,9 +35,12 @@ _SHUTDOWN_GRACE = 20.0
 def build_slack_client(settings: Settings) -> AsyncWebClient:
     """A Web API client on `SLACK_API_URL` that waits out 429s and retries 5xx answers.
 
-    The 429 handler sleeps for `Retry-After` with asyncio, so other requests go on.
+    The 429 handler sleeps for `Retry-After` with asyncio, so other requests go on. With
+    OAuth installs it has no token: each workspace's token comes from its installation.
     """
     token = settings.SLACK_BOT_TOKEN.get_secret_value() if settings.SLACK_BOT_TOKEN else None
+    if settings.oauth_enabled:
+        token = None
     return AsyncWebClient(
         token=token,
         base_url=settings.SLACK_API_URL,
@@ -66,10 +71,12 @@ class Runtime:
         """Open the store, connect MarketCore, resume tracking; returns the services."""
         settings = self._settings
         store = await open_store(settings.DATABASE_URL)
+        installations = await open_installations(settings)
         marketcore = MarketCore(settings.MARKETCORE_MCP_URL, token=settings.MARKETCORE_API_TOKEN)
         await marketcore.start()
 
         slack = build_slack_client(settings)
+        clients = SlackClients(slack, installations)
         events = RunEvents()
         publisher = SlackPublisher(slack, events)
         threads = RunThreads(slack, store)
@@ -115,6 +122,8 @@ class Runtime:
             events=events,
             app_home=app_home,
             approvals=approvals,
+            clients=clients,
+            installations=installations,
         )
         try:
             await dispatcher.resume()
@@ -138,3 +147,5 @@ class Runtime:
         await services.app_home.stop()
         await services.marketcore.aclose()
         await services.store.close()
+        if services.installations is not None:
+            await services.installations.close()

@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from bot.app import create_app
 from bot.config import Settings
+from bot.oauth import INSTALL_PATH, REDIRECT_PATH
 from bot.runtime import Runtime
 
 
@@ -23,7 +24,8 @@ class _Ready:
 
 
 def create_asgi_app(settings: Settings, *, first_poll: float = 2.0) -> Starlette:
-    """`POST /slack/events` for Slack and `GET /healthz` for operators."""
+    """`POST /slack/events` for Slack and `GET /healthz` for operators; with OAuth
+    credentials, also `GET /slack/install` and `GET /slack/oauth_redirect` (Bolt's)."""
     runtime = Runtime(settings, first_poll=first_poll)
     ready = _Ready()
 
@@ -51,4 +53,10 @@ def create_asgi_app(settings: Settings, *, first_poll: float = 2.0) -> Starlette
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ]
+    if settings.oauth_enabled:
+        # Bolt's handler answers both from its OAuth flow, by path.
+        routes += [
+            Route(INSTALL_PATH, slack_events, methods=["GET"]),
+            Route(REDIRECT_PATH, slack_events, methods=["GET"]),
+        ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -12,8 +12,10 @@ from bot.approvals import Approvals
 from bot.dispatch import Dispatcher
 from bot.inflight import InFlight
 from bot.marketcore import MarketCore
+from bot.oauth import Installations
 from bot.publisher import SlackPublisher
 from bot.run_events import RunEvents
+from bot.slack_clients import SlackClients
 from bot.store import Store
 from bot.tracker import RunTracker
 
@@ -36,3 +38,7 @@ class Services:
     app_home: AppHome
     # Runs held until an approver decides; expires the forgotten ones in the background.
     approvals: Approvals
+    # The Web API client of each workspace (all `slack` in single-workspace mode).
+    clients: SlackClients
+    # Installs through Slack's OAuth flow; None in single-workspace mode.
+    installations: Installations | None = None

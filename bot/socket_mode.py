@@ -14,9 +14,11 @@ async def run_socket_mode(settings: Settings) -> None:
     if settings.SLACK_APP_TOKEN is None:  # load_settings("socket") already refuses this
         raise RuntimeError("SLACK_APP_TOKEN is required for Socket Mode")
 
-    runtime = Runtime(settings)
+    # Installs need the HTTP redirect, so Socket Mode always serves one workspace.
+    single = settings.model_copy(update={"SLACK_CLIENT_ID": None, "SLACK_CLIENT_SECRET": None})
+    runtime = Runtime(single)
     services = await runtime.start()
-    app = create_app(settings, services, socket_mode=True)
+    app = create_app(single, services, socket_mode=True)
     # The handler's web client is the app's, so SLACK_API_URL applies here too.
     handler = AsyncSocketModeHandler(app, settings.SLACK_APP_TOKEN.get_secret_value())
     # Bolt's Socket Mode handler is not annotated; both calls are plain coroutines.

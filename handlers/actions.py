@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import MarketCoreError
 from bot.metadata import ModalMetadata
@@ -25,9 +26,11 @@ def register(app: AsyncApp, services: Services) -> None:
     """Attach the picker listeners and acknowledge the link buttons."""
 
     @app.action(PICK_ACTION_ID)
-    async def workflow_picked(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def workflow_picked(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         await ack()
-        await show_picked_workflow(services, body, action)
+        await show_picked_workflow(services, client, body, action)
 
     @app.options(PICK_ACTION_ID)
     async def workflow_options(ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -41,7 +44,7 @@ def register(app: AsyncApp, services: Services) -> None:
 
 
 async def show_picked_workflow(
-    services: Services, body: dict[str, Any], action: dict[str, Any]
+    services: Services, client: AsyncWebClient, body: dict[str, Any], action: dict[str, Any]
 ) -> None:
     """Replace the picker with the chosen workflow's form."""
     view = body.get("view") or {}
@@ -55,7 +58,7 @@ async def show_picked_workflow(
     view_id = str(view["id"])
     name = (selected.get("text") or {}).get("text") or "the workflow"
     loading = build_loading_view(str(name), metadata)
-    new_hash = await replace_view(services, view_id, view.get("hash"), loading)
+    new_hash = await replace_view(client, view_id, view.get("hash"), loading)
     if new_hash is None:
         return
     form = await view_for_workflow_id(
@@ -65,7 +68,7 @@ async def show_picked_workflow(
         requester_id=str((body.get("user") or {}).get("id", "")),
         metadata=metadata,
     )
-    await replace_view(services, view_id, new_hash, form)
+    await replace_view(client, view_id, new_hash, form)
 
 
 async def search_options(services: Services, body: dict[str, Any]) -> list[dict[str, Any]]:

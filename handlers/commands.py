@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.messages import SlackMessage
 from bot.metadata import ModalMetadata
@@ -24,13 +25,17 @@ def register(app: AsyncApp, services: Services) -> None:
     """Attach the slash command listener."""
 
     @app.command(COMMAND)
-    async def run_workflow_command(ack: AsyncAck, command: dict[str, Any]) -> None:
+    async def run_workflow_command(
+        ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         await ack()
         async with services.inflight.track():
-            await open_workflow_modal(services, command)
+            await open_workflow_modal(services, client, command)
 
 
-async def open_workflow_modal(services: Services, command: dict[str, Any]) -> None:
+async def open_workflow_modal(
+    services: Services, client: AsyncWebClient, command: dict[str, Any]
+) -> None:
     """Open the loading modal within the trigger's 3 s, then replace it when MarketCore answers."""
     text = str(command.get("text") or "")
     metadata = ModalMetadata(
@@ -39,7 +44,7 @@ async def open_workflow_modal(services: Services, command: dict[str, Any]) -> No
     )
     loading = build_loading_view(text.strip() or "your workflows", metadata)
     try:
-        opened = await services.slack.views_open(trigger_id=command.get("trigger_id"), view=loading)
+        opened = await client.views_open(trigger_id=command.get("trigger_id"), view=loading)
     except SlackApiError as error:
         logger.warning("views.open failed: %s", slack_error_code(error))
         await services.publisher.reply(
@@ -56,4 +61,4 @@ async def open_workflow_modal(services: Services, command: dict[str, Any]) -> No
         requester_id=str(command.get("user_id", "")),
         metadata=metadata,
     )
-    await replace_view(services, view_id, opened["view"].get("hash"), view)
+    await replace_view(client, view_id, opened["view"].get("hash"), view)

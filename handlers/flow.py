@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackObjectFormationError
 from slack_sdk.models.views import View
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import (
     MarketCoreAuthError,
@@ -137,7 +138,7 @@ async def view_for_workflow(
 
 
 async def replace_view(
-    services: Services, view_id: str, view_hash: str | None, view: View
+    client: AsyncWebClient, view_id: str, view_hash: str | None, view: View
 ) -> str | None:
     """`views.update` that tolerates a person who closed or moved on from the modal.
 
@@ -149,7 +150,7 @@ async def replace_view(
         logger.error("refusing to send an invalid view: %s", error)
         view = build_error_view("This workflow's inputs can't be shown in Slack.")
     try:
-        response = await services.slack.views_update(view_id=view_id, hash=view_hash, view=view)
+        response = await client.views_update(view_id=view_id, hash=view_hash, view=view)
     except SlackApiError as error:
         code = slack_error_code(error)
         if code not in ("hash_conflict", "not_found", "view_not_found"):

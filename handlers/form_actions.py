@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.views import View
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import SchemaNotRenderable
 from bot.form_checks import checked_form_view
@@ -24,22 +25,26 @@ def register(app: AsyncApp, services: Services) -> None:
     """Attach the listeners that keep an open form in step with what the person does."""
 
     @app.action(BRANCH_ACTION_ID)
-    async def alternative_chosen(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def alternative_chosen(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         await ack()
-        await show_chosen_alternative(services, body)
+        await show_chosen_alternative(services, client, body)
 
     @app.action(ACTION_ID)
-    async def field_entered(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def field_entered(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         # Only inputs drawn with dispatch_action (text and numbers, on Enter) send these.
         await ack()
-        await show_field_problem(services, body)
+        await show_field_problem(services, client, body)
 
     @app.options(ACTION_ID)
     async def choice_options(ack: AsyncAck, payload: dict[str, Any], body: dict[str, Any]) -> None:
         await ack(options=await search_choices(services, body, payload))
 
 
-async def show_chosen_alternative(services: Services, body: dict[str, Any]) -> None:
+async def show_chosen_alternative(
+    services: Services, client: AsyncWebClient, body: dict[str, Any]
+) -> None:
     """Redraw the form with the fields of the alternative just chosen, keeping the rest."""
     view = body.get("view") or {}
     form = await _open_form(services, view)
@@ -50,10 +55,12 @@ async def show_chosen_alternative(services: Services, body: dict[str, Any]) -> N
     except SchemaNotRenderable as error:
         logger.info("view %s cannot show that alternative: %s", view.get("id"), error)
         return
-    await replace_view(services, str(view["id"]), view.get("hash"), redrawn)
+    await replace_view(client, str(view["id"]), view.get("hash"), redrawn)
 
 
-async def show_field_problem(services: Services, body: dict[str, Any]) -> None:
+async def show_field_problem(
+    services: Services, client: AsyncWebClient, body: dict[str, Any]
+) -> None:
     """Show what is wrong with the value just entered right under its input, or clear the
     note once it is fixed; everything else on the form stays as the person left it."""
     view = body.get("view") or {}
@@ -70,7 +77,7 @@ async def show_field_problem(services: Services, body: dict[str, Any]) -> None:
     if checked is None or not _valid(checked):
         return
     # The hash guards against overwriting a newer view; a conflict loses only this note.
-    if await replace_view(services, str(view["id"]), view.get("hash"), checked) is not None:
+    if await replace_view(client, str(view["id"]), view.get("hash"), checked) is not None:
         logger.info("view %s: the note under input %s was updated", view.get("id"), block_id)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.home import HOME_NOTIFY_ACTION_ID, HOME_RUN_ACTION_ID, notify_choice
 from bot.metadata import ModalMetadata
@@ -30,10 +31,12 @@ def register(app: AsyncApp, services: Services) -> None:
             await services.app_home.opened(str(event["user"]))
 
     @app.action(HOME_RUN_ACTION_ID)
-    async def run_pressed(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def run_pressed(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         await ack()
         async with services.inflight.track():
-            await open_workflow_from_home(services, body, action)
+            await open_workflow_from_home(services, client, body, action)
 
     @app.action(HOME_NOTIFY_ACTION_ID)
     async def notify_changed(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -43,7 +46,7 @@ def register(app: AsyncApp, services: Services) -> None:
 
 
 async def open_workflow_from_home(
-    services: Services, body: dict[str, Any], action: dict[str, Any]
+    services: Services, client: AsyncWebClient, body: dict[str, Any], action: dict[str, Any]
 ) -> None:
     """Open a loading modal within the trigger's 3 s, then the workflow's form.
 
@@ -59,7 +62,7 @@ async def open_workflow_from_home(
 
     loading = build_loading_view("the workflow", metadata)
     try:
-        opened = await services.slack.views_open(trigger_id=body.get("trigger_id"), view=loading)
+        opened = await client.views_open(trigger_id=body.get("trigger_id"), view=loading)
     except SlackApiError as error:
         logger.warning("views.open from the Home failed: %s", slack_error_code(error))
         return
@@ -69,7 +72,7 @@ async def open_workflow_from_home(
     view = await view_for_workflow_id(
         services, workflow_id, view_id=view_id, requester_id=user_id, metadata=metadata
     )
-    await replace_view(services, view_id, opened["view"].get("hash"), view)
+    await replace_view(client, view_id, opened["view"].get("hash"), view)
 
 
 async def save_notify_choice(

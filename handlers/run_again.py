@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.messages import RUN_AGAIN_ACTION_ID
 from bot.metadata import ModalMetadata
@@ -25,14 +26,16 @@ def register(app: AsyncApp, services: Services) -> None:
 
     @app.action(RUN_AGAIN_ACTION_ID)
     async def run_again_pressed(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
         async with services.inflight.track():
-            await open_run_again(services, body, action)
+            await open_run_again(services, client, body, action)
 
 
-async def open_run_again(services: Services, body: dict[str, Any], action: dict[str, Any]) -> None:
+async def open_run_again(
+    services: Services, client: AsyncWebClient, body: dict[str, Any], action: dict[str, Any]
+) -> None:
     """Open a loading modal within the trigger's 3 s, then the form prefilled from the run.
 
     Whoever pressed the button is the requester: the access policy is applied to them, in
@@ -45,7 +48,7 @@ async def open_run_again(services: Services, body: dict[str, Any], action: dict[
 
     loading = build_loading_view(run.workflow_name if run else "the run", metadata)
     try:
-        opened = await services.slack.views_open(trigger_id=body.get("trigger_id"), view=loading)
+        opened = await client.views_open(trigger_id=body.get("trigger_id"), view=loading)
     except SlackApiError as error:
         logger.warning("views.open for Run again failed: %s", slack_error_code(error))
         return
@@ -63,4 +66,4 @@ async def open_run_again(services: Services, body: dict[str, Any], action: dict[
             metadata=metadata,
             input_values=run.input_values,
         )
-    await replace_view(services, view_id, opened["view"].get("hash"), view)
+    await replace_view(client, view_id, opened["view"].get("hash"), view)

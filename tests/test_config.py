@@ -16,6 +16,8 @@ _NAMES = (
     "DATABASE_URL",
     "LOG_LEVEL",
     "ENCRYPTION_KEY",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
 )
 
 
@@ -40,6 +42,26 @@ def test_serve_names_the_first_missing_slack_setting(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
     with pytest.raises(ConfigError, match=r"^SLACK_SIGNING_SECRET is required"):
+        load_settings("serve", env_file=None)
+
+
+def test_serve_with_oauth_credentials_needs_no_bot_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_CLIENT_ID", "1111.2222")
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "client-secret")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "signing-secret")
+
+    settings = load_settings("serve", env_file=None)
+
+    assert settings.oauth_enabled
+    assert settings.SLACK_BOT_TOKEN is None
+
+
+def test_half_an_oauth_setup_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "signing-secret")
+    monkeypatch.setenv("SLACK_CLIENT_ID", "1111.2222")
+
+    with pytest.raises(ConfigError, match=r"^SLACK_CLIENT_SECRET is required with the other"):
         load_settings("serve", env_file=None)
 
 

@@ -3,6 +3,8 @@ from typing import Any
 
 import yaml
 
+from bot.oauth import BOT_SCOPES, REDIRECT_PATH
+
 MANIFEST = Path(__file__).parent.parent / "manifest.yml"
 
 
@@ -25,6 +27,15 @@ def test_interactivity_and_option_loads_go_to_slack_events() -> None:
     assert interactivity["is_enabled"] is True
     assert interactivity["request_url"].endswith("/slack/events")
     assert interactivity["message_menu_options_url"].endswith("/slack/events")
+
+
+def test_installs_come_back_to_the_oauth_redirect_path() -> None:
+    (redirect_url,) = _manifest()["oauth_config"]["redirect_urls"]
+    assert redirect_url.endswith(REDIRECT_PATH)
+
+
+def test_the_oauth_flow_asks_for_the_manifests_scopes() -> None:
+    assert sorted(BOT_SCOPES) == sorted(_manifest()["oauth_config"]["scopes"]["bot"])
 
 
 def test_only_the_scopes_the_bot_uses_are_requested() -> None:

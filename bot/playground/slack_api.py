@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.playground.blockkit_checks import MESSAGE_BLOCK_LIMIT, check_blocks
+from bot.playground.slack_oauth import SlackOAuthStandIn
 from bot.playground.slack_views import SlackViews
 from bot.playground.slack_wire import (
     SlackCall,
@@ -88,6 +89,10 @@ class SlackStandIn(SlackViews):
     def __init__(self, *, token: str = DEFAULT_TOKEN, trigger_ttl: float = 3.0) -> None:
         super().__init__(trigger_ttl=trigger_ttl)
         self.token = token
+        # Installs through the OAuth flow: their bot tokens are accepted too, each for
+        # its own workspace.
+        self.oauth = SlackOAuthStandIn()
+        self.oauth.default_team_id = self.team_id
         self.calls: list[SlackCall] = []
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.ephemerals: list[dict[str, Any]] = []
@@ -107,7 +112,6 @@ class SlackStandIn(SlackViews):
         self._message_serial = 0  # apart, so the first message's ts is always the same
         self._app: Starlette | None = None
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-            "auth.test": self._auth_test,
             "views.open": self._views_open,
             "views.update": self._views_update,
             "views.push": self._views_push,
@@ -143,6 +147,7 @@ class SlackStandIn(SlackViews):
                 routes=[
                     Route("/api/{method}", self._serve_api, methods=["GET", "POST"]),
                     Route("/response_url/{url_id}", self._serve_response_url, methods=["POST"]),
+                    Route("/oauth/v2/authorize", self.oauth.authorize_page, methods=["GET"]),
                 ]
             )
         return self._app
@@ -179,10 +184,12 @@ class SlackStandIn(SlackViews):
             return refused(refusal)
 
         token = bearer_token(request) or args.pop("token", None)
-        self.calls.append(SlackCall(method, args, time.monotonic()))
+        self.calls.append(SlackCall(method, args, time.monotonic(), token))
+        if method == "oauth.v2.access":  # the app's own credentials, not a token
+            return self._answer(lambda: self.oauth.exchange(request, args))
         if not token:
             return refused(SlackRefusal("not_authed"))
-        if token != self.token:
+        if token != self.token and self.oauth.team_of(token) is None:
             return refused(SlackRefusal("invalid_auth"))
 
         gate = self._gates.get(method)
@@ -199,11 +206,17 @@ class SlackStandIn(SlackViews):
         if failure is not None:
             return refused(SlackRefusal(failure))
 
+        if method == "auth.test":
+            return self._answer(lambda: self._auth_test(token))
         handler = self._methods.get(method)
         if handler is None:
             return refused(SlackRefusal("unknown_method", req_method=method))
+        return self._answer(lambda: handler(args))
+
+    @staticmethod
+    def _answer(method: Callable[[], dict[str, Any]]) -> Response:
         try:
-            return JSONResponse({"ok": True, **handler(args)})
+            return JSONResponse({"ok": True, **method()})
         except SlackRefusal as refusal:
             return refused(refusal)
 
@@ -234,12 +247,14 @@ class SlackStandIn(SlackViews):
 
     # -- methods -------------------------------------------------------------------
 
-    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _auth_test(self, token: str) -> dict[str, Any]:
+        # A token from an install answers for the workspace it was issued in.
+        installed_team = self.oauth.team_of(token)
         return {
             "url": self.workspace_url,
-            "team": self.team_name,
+            "team": self.team_name if installed_team is None else f"Workspace {installed_team}",
             "user": "workflow-bot",
-            "team_id": self.team_id,
+            "team_id": installed_team or self.team_id,
             "user_id": self.bot_user_id,
             "bot_id": self.bot_id,
             "is_enterprise_install": False,

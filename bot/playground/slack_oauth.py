@@ -2,7 +2,9 @@
 
 A test plays the person approving the install: `issue_code(team_id)` is what Slack's
 authorize page would hand to the redirect URL, and `oauth.v2.access` exchanges it (once)
-for a bot token that the stand-in then accepts for that workspace.
+for a bot token that the stand-in then accepts for that workspace. `authorize_page` is
+that page approving at once: it sends the browser back to `redirect_url` with a code
+for the workspace named by `team` and the app's state.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import base64
 import binascii
 import secrets
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from bot.playground.slack_wire import SlackRefusal
 
@@ -28,6 +32,9 @@ class SlackOAuthStandIn:
         self.client_id = client_id
         self.client_secret = client_secret
         self.workspaces: dict[str, str] = {}  # bot token → team id
+        # The app's redirect URL, as its settings at Slack name it.
+        self.redirect_url: str | None = None
+        self.default_team_id = "T123"
         self._codes: dict[str, tuple[str, str]] = {}  # code → (team id, installing user)
 
     def issue_code(self, team_id: str, user_id: str = "U900") -> str:
@@ -35,6 +42,17 @@ class SlackOAuthStandIn:
         code = secrets.token_hex(8)
         self._codes[code] = (team_id, user_id)
         return code
+
+    async def authorize_page(self, request: Request) -> Response:
+        """`GET /oauth/v2/authorize`: approve the install and go back to the app."""
+        query = request.query_params
+        if query.get("client_id") != self.client_id or self.redirect_url is None:
+            return PlainTextResponse("invalid_client_id", status_code=400)
+        if not query.get("scope") or not query.get("state"):
+            return PlainTextResponse("invalid_scope_or_state", status_code=400)
+        code = self.issue_code(query.get("team") or self.default_team_id)
+        back = urlencode({"code": code, "state": query["state"]})
+        return RedirectResponse(f"{self.redirect_url}?{back}", status_code=302)
 
     def team_of(self, token: str) -> str | None:
         """The workspace a token issued by `oauth.v2.access` belongs to."""

@@ -19,11 +19,12 @@ JSON_ARGUMENTS = ("view", "blocks", "attachments", "metadata")
 
 @dataclass
 class SlackCall:
-    """One request as it arrived: the method and its decoded arguments (no token)."""
+    """One request as it arrived: the method, its decoded arguments and the token used."""
 
     method: str
     args: dict[str, Any]
     at: float  # time.monotonic() on arrival
+    token: str | None = None
 
 
 @dataclass(frozen=True)

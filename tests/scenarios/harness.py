@@ -38,17 +38,27 @@ def bot_settings(
     **overrides: Any,
 ) -> Settings:
     """Settings pointing the bot at the stand-ins, never at a `.env` file."""
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        SLACK_BOT_TOKEN=SecretStr(BOT_TOKEN),
-        SLACK_SIGNING_SECRET=SecretStr(SIGNING_SECRET),
-        SLACK_API_URL=f"{slack_url}/api/",
-        MARKETCORE_MCP_URL=marketcore_url,
-        DATABASE_URL=f"sqlite:///{database}",
-        ACCESS_POLICY_FILE=policy_file,
-        MARKETCORE_API_TOKEN=SecretStr(marketcore_token) if marketcore_token else None,
-        **overrides,
-    )
+    fields: dict[str, Any] = {
+        "SLACK_BOT_TOKEN": SecretStr(BOT_TOKEN),
+        "SLACK_SIGNING_SECRET": SecretStr(SIGNING_SECRET),
+        "SLACK_API_URL": f"{slack_url}/api/",
+        "MARKETCORE_MCP_URL": marketcore_url,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "ACCESS_POLICY_FILE": policy_file,
+        "MARKETCORE_API_TOKEN": SecretStr(marketcore_token) if marketcore_token else None,
+    }
+    fields.update(overrides)
+    return Settings(_env_file=None, **fields)  # type: ignore[call-arg]
+
+
+def oauth_overrides(slack: SlackStandIn, slack_url: str) -> dict[str, Any]:
+    """Settings for many workspaces: the stand-in's app credentials, no bot token."""
+    return {
+        "SLACK_BOT_TOKEN": None,
+        "SLACK_CLIENT_ID": slack.oauth.client_id,
+        "SLACK_CLIENT_SECRET": SecretStr(slack.oauth.client_secret),
+        "SLACK_AUTHORIZE_URL": f"{slack_url}/oauth/v2/authorize",
+    }
 
 
 @dataclass
@@ -82,14 +92,20 @@ class World:
             return Response(response.status, await response.text(), time.monotonic())
 
     async def command(
-        self, text: str, *, channel_id: str = CHANNEL, user_id: str = USER
+        self,
+        text: str,
+        *,
+        channel_id: str = CHANNEL,
+        user_id: str = USER,
+        team_id: str = slack_requests.TEAM_ID,
     ) -> Response:
-        """Type `/run-workflow <text>` in `channel_id`."""
+        """Type `/run-workflow <text>` in `channel_id` (of workspace `team_id`)."""
         request = slack_requests.slash_command(
             SIGNING_SECRET,
             text=text,
             user_id=user_id,
             channel_id=channel_id,
+            team_id=team_id,
             trigger_id=self.slack.issue_trigger_id(),
             response_url=self.slack.response_url(self.slack_url),
         )
@@ -102,10 +118,11 @@ class World:
         values: dict[str, dict[str, dict[str, Any]]],
         *,
         user_id: str = USER,
+        team_id: str = slack_requests.TEAM_ID,
     ) -> Response:
         """Submit `view` with `values` as its state."""
         request = slack_requests.view_submission(
-            SIGNING_SECRET, view=view, values=values, user_id=user_id
+            SIGNING_SECRET, view=view, values=values, user_id=user_id, team_id=team_id
         )
         return await self.send(request)
 
@@ -130,6 +147,19 @@ class World:
             response_url=self.slack.response_url(self.slack_url),
         )
         return await self.send(request)
+
+    async def install(self, team_id: str) -> Response:
+        """A workspace admin installs the app: `/slack/install`, Slack's approval page,
+        then back to `/slack/oauth_redirect`, each redirect followed as a browser would."""
+        install = f"{self.bot_url}/slack/install"
+        async with self.http.get(install, params={"team": team_id}, allow_redirects=False) as sent:
+            authorize_url = sent.headers["Location"]
+            # The state cookie is Secure; a browser would send it back over https.
+            cookie = sent.headers["Set-Cookie"].partition(";")[0]
+        async with self.http.get(authorize_url, allow_redirects=False) as approved:
+            redirect_url = approved.headers["Location"]
+        async with self.http.get(redirect_url, headers={"Cookie": cookie}) as response:
+            return Response(response.status, await response.text(), time.monotonic())
 
     async def pick(self, view: dict[str, Any], workflow_id: str, name: str) -> Response:
         """Choose a workflow in the picker."""
@@ -225,11 +255,13 @@ async def running_world(
     policy_file: Path | None = None,
     marketcore_token: str | None = None,
     simulator_token: str | None = None,
+    oauth: bool = False,
     **overrides: Any,
 ) -> AsyncIterator[World]:
     """Stand-in Slack, the simulator and the bot, each served by uvicorn on loopback.
 
-    `overrides` are further settings, by variable name.
+    `oauth` serves many workspaces, each installed through the OAuth flow (`World.install`)
+    instead of one bot token; `overrides` are further settings, by variable name.
     """
     slack = SlackStandIn(token=BOT_TOKEN)
     simulator = Simulator(
@@ -241,6 +273,8 @@ async def running_world(
         running_server(slack.asgi_app()) as slack_url,
         SimulatorServer(simulator) as marketcore,
     ):
+        if oauth:
+            overrides = {**oauth_overrides(slack, slack_url), **overrides}
         settings = bot_settings(
             slack_url,
             marketcore.url,
@@ -251,6 +285,7 @@ async def running_world(
         )
         app = create_asgi_app(settings, first_poll=first_poll)
         async with running_server(app) as bot_url, aiohttp.ClientSession() as http:
+            slack.oauth.redirect_url = f"{bot_url}/slack/oauth_redirect"
             yield World(slack, simulator, slack_url, bot_url, http, marketcore=marketcore)
 
 
