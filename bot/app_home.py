@@ -16,12 +16,12 @@ import time
 from collections import OrderedDict
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.home import build_home_view
 from bot.models import TrackedRun
 from bot.publisher import slack_error_code
 from bot.rate_budget import RateBudget
+from bot.slack_clients import SlackClients
 from bot.store import Store
 
 logger = logging.getLogger(__name__)
@@ -41,17 +41,18 @@ class AppHome:
 
     def __init__(
         self,
-        slack: AsyncWebClient,
+        clients: SlackClients,
         store: Store,
         *,
         coalesce_seconds: float = _COALESCE_SECONDS,
         publish_rate: float = _PUBLISH_RATE,
     ) -> None:
-        self._slack = slack
+        self._clients = clients
         self._store = store
         self._coalesce_seconds = coalesce_seconds
         self._budget = RateBudget(publish_rate)
-        self._watched: OrderedDict[str, None] = OrderedDict()
+        # Who has their Home open, and in which workspace (None with one workspace).
+        self._watched: OrderedDict[str, str | None] = OrderedDict()
         self._due: set[str] = set()  # people whose Home needs a refresh
         self._publishing: set[str] = set()
         self._stale: set[str] = set()  # changed again while being published
@@ -72,18 +73,18 @@ class AppHome:
         with contextlib.suppress(asyncio.CancelledError):
             await worker
 
-    async def opened(self, user_id: str) -> None:
+    async def opened(self, user_id: str, team_id: str | None = None) -> None:
         """The person opened their Home: draw it now, and keep it fresh from here on."""
-        self._watched[user_id] = None
+        self._watched[user_id] = team_id
         self._watched.move_to_end(user_id)
         if len(self._watched) > _WATCHED_LIMIT:
             self._watched.popitem(last=False)
-        await self.publish(user_id)
+        await self.publish(user_id, team_id)
 
-    async def publish(self, user_id: str) -> None:
+    async def publish(self, user_id: str, team_id: str | None = None) -> None:
         """Publish the person's Home as the store has it now; failures are only logged."""
         self._budget.spend()  # a person is waiting: never queued, but counted
-        await self._publish_latest(user_id)
+        await self._publish_latest(user_id, team_id)
 
     async def run_changed(self, run: TrackedRun) -> None:
         """A run listener: schedule a refresh of its requester's Home, without waiting."""
@@ -100,9 +101,9 @@ class AppHome:
             due, self._due = self._due, set()
             for user_id in due:
                 await self._budget.acquire()
-                await self._publish_latest(user_id)
+                await self._publish_latest(user_id, self._watched.get(user_id))
 
-    async def _publish_latest(self, user_id: str) -> None:
+    async def _publish_latest(self, user_id: str, team_id: str | None) -> None:
         # One publish per person at a time; a change during it means one more after it,
         # so an older drawing never lands on top of a newer one.
         if user_id in self._publishing:
@@ -112,19 +113,20 @@ class AppHome:
         try:
             while True:
                 self._stale.discard(user_id)
-                await self._publish_once(user_id)
+                await self._publish_once(user_id, team_id)
                 if user_id not in self._stale:
                     return
         finally:
             self._publishing.discard(user_id)
 
-    async def _publish_once(self, user_id: str) -> None:
+    async def _publish_once(self, user_id: str, team_id: str | None) -> None:
         started = time.monotonic()
         try:
             runs = await self._store.recent_runs(user_id, _RUNS_SCANNED)
             notify_dm = await self._store.notify_dm(user_id)
             view = build_home_view(runs, notify_dm=notify_dm)
-            await self._slack.views_publish(user_id=user_id, view=view)
+            client = await self._clients.for_team(team_id)
+            await client.views_publish(user_id=user_id, view=view)
         except SlackApiError as error:
             logger.warning("views.publish for %s failed: %s", user_id, slack_error_code(error))
             return

@@ -16,7 +16,6 @@ from typing import Any
 
 from pydantic import SecretStr
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import audit
 from bot.access import AccessControl
@@ -29,12 +28,13 @@ from bot.approval_messages import (
     waiting_time,
 )
 from bot.dispatch import Dispatcher, DispatchRequest
-from bot.errors import SealedValuesUnreadable
+from bot.errors import SealedValuesUnreadable, WorkspaceNotInstalled
 from bot.held_request import HeldRequest, hold_request, open_values
 from bot.messages import SlackMessage
 from bot.models import Approval, ApprovalState
 from bot.policy import ApprovalRule
 from bot.publisher import SlackPublisher, slack_error_code
+from bot.slack_clients import SlackClients
 from bot.store import Store
 from bot.text import escape_mrkdwn
 
@@ -60,7 +60,7 @@ class Approvals:
     def __init__(
         self,
         store: Store,
-        slack: AsyncWebClient,
+        clients: SlackClients,
         publisher: SlackPublisher,
         dispatcher: Dispatcher,
         access: AccessControl,
@@ -70,7 +70,7 @@ class Approvals:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._store = store
-        self._slack = slack
+        self._clients = clients
         self._publisher = publisher
         self._dispatcher = dispatcher
         self._access = access
@@ -101,8 +101,9 @@ class Approvals:
         # Stored before the post: the buttons must find it even if the process dies now.
         await self._store.add_approval(approval)
         message = build_approval_request(_view(approval, held))
+        client = await self._clients.for_team(request.team_id)
         try:
-            response = await self._slack.chat_postMessage(
+            response = await client.chat_postMessage(
                 channel=request.channel_id, text=message.text, blocks=message.blocks
             )
         except SlackApiError as error:
@@ -131,12 +132,17 @@ class Approvals:
         approve: bool,
         channel_id: str,
         response_url: str | None,
+        team_id: str | None = None,
     ) -> None:
         """An Approve or Reject click: checked, decided once, then dispatched or reported."""
 
         async def tell_clicker(text: str) -> None:
             await self._publisher.tell(
-                channel_id=channel_id, user_id=user_id, response_url=response_url, text=text
+                channel_id=channel_id,
+                user_id=user_id,
+                response_url=response_url,
+                text=text,
+                team_id=team_id,
             )
 
         approval = await self._store.get_approval(approval_id)
@@ -178,7 +184,7 @@ class Approvals:
                 continue  # decided meanwhile, here or by another replica
             held = HeldRequest.from_json(decided.request_json)
             audit.record_approval(decided, event="expired", waited_s=now - decided.created_at)
-            await self._edit(decided, build_approval_expired(_view(decided, held)))
+            await self._edit(decided, held, build_approval_expired(_view(decided, held)))
             await self._tell_requester(
                 decided,
                 held,
@@ -242,7 +248,7 @@ class Approvals:
             logger.error("approval %s: held inputs unreadable (key changed)", approval.approval_id)
             audit.record_approval(approval, event="unreadable", decided_by=user_id, waited_s=waited)
             await self._edit(
-                approval, build_approval_unusable(_view(approval, held), decided_by=user_id)
+                approval, held, build_approval_unusable(_view(approval, held), decided_by=user_id)
             )
             text = (
                 f":warning: *{escape_mrkdwn(approval.workflow_name)}* was approved, but its "
@@ -256,6 +262,7 @@ class Approvals:
         audit.record_approval(approval, event="approved", decided_by=user_id, waited_s=waited)
         await self._edit(
             approval,
+            held,
             build_approval_decided(_view(approval, held), approved=True, decided_by=user_id),
         )
         await self._dispatch(approval, held, values)
@@ -279,6 +286,7 @@ class Approvals:
                 response_url=held.response_url,
                 storable_values=held.storable_values,
                 dispatch_key=key,
+                team_id=held.team_id,
             )
         )
 
@@ -287,6 +295,7 @@ class Approvals:
         audit.record_approval(approval, event="rejected", decided_by=user_id, waited_s=waited)
         await self._edit(
             approval,
+            held,
             build_approval_decided(_view(approval, held), approved=False, decided_by=user_id),
         )
         await self._tell_requester(
@@ -311,22 +320,23 @@ class Approvals:
             "a channel I'm in. Nothing was started.",
         )
 
-    async def _edit(self, approval: Approval, message: SlackMessage) -> None:
+    async def _edit(self, approval: Approval, held: HeldRequest, message: SlackMessage) -> None:
         if approval.message_channel is None or approval.message_ts is None:
             return
         try:
-            await self._slack.chat_update(
+            client = await self._clients.for_team(held.team_id)
+            await client.chat_update(
                 channel=approval.message_channel,
                 ts=approval.message_ts,
                 text=message.text,
                 blocks=message.blocks,
             )
-        except SlackApiError as error:
+        except (SlackApiError, WorkspaceNotInstalled) as error:
             # The decision stands and the requester is told either way.
             logger.warning(
                 "could not edit approval request %s: %s",
                 approval.approval_id,
-                slack_error_code(error),
+                slack_error_code(error) if isinstance(error, SlackApiError) else error,
             )
 
     async def _tell_requester(self, approval: Approval, held: HeldRequest, text: str) -> None:
@@ -335,6 +345,7 @@ class Approvals:
             user_id=approval.requester_id,
             response_url=held.response_url,
             text=text,
+            team_id=held.team_id,
         )
 
 

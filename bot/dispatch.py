@@ -60,6 +60,8 @@ class DispatchRequest:
     storable_values: dict[str, Any] | None = None
     # The claimed dispatch key (the view id): the intent is kept under it until settled.
     dispatch_key: str | None = None
+    # The Slack workspace it came from; None in single-workspace mode.
+    team_id: str | None = None
 
 
 class _NotPostedYet(Exception):
@@ -212,6 +214,7 @@ class Dispatcher:
             final_edit_done=False,
             next_poll_at=now + (_ENDED_AT_DISPATCH_GRACE if final else self._first_poll),
             input_values=request.storable_values,
+            team_id=request.team_id,
         )
 
     async def _tell(self, request: DispatchRequest, text: str) -> None:
@@ -220,6 +223,7 @@ class Dispatcher:
             user_id=request.requester_id,
             response_url=request.response_url,
             text=text,
+            team_id=request.team_id,
         )
 
 
@@ -231,6 +235,7 @@ def _intent(request: DispatchRequest) -> dict[str, str | None]:
         "channel_id": request.channel_id,
         "requester_id": request.requester_id,
         "response_url": request.response_url,
+        "team_id": request.team_id,
     }
 
 
@@ -247,6 +252,7 @@ def _request_from_intent(intent: dict[str, str | None]) -> DispatchRequest | Non
         channel_id=channel_id,
         requester_id=requester_id,
         response_url=intent.get("response_url"),
+        team_id=intent.get("team_id"),
     )
 
 

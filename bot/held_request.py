@@ -30,6 +30,8 @@ class HeldRequest:
     approvers: tuple[str, ...]
     approver_groups: tuple[str, ...]
     timeout_minutes: float
+    # The Slack workspace the submission came from; None in single-workspace mode.
+    team_id: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(
@@ -42,6 +44,7 @@ class HeldRequest:
                 "approvers": list(self.approvers),
                 "approver_groups": list(self.approver_groups),
                 "timeout_minutes": self.timeout_minutes,
+                "team_id": self.team_id,
             }
         )
 
@@ -57,6 +60,7 @@ class HeldRequest:
             approvers=tuple(data["approvers"]),
             approver_groups=tuple(data["approver_groups"]),
             timeout_minutes=float(data["timeout_minutes"]),
+            team_id=data.get("team_id"),
         )
 
 
@@ -74,6 +78,7 @@ def hold_request(
         approvers=tuple(sorted(rule.approvers)),
         approver_groups=tuple(sorted(rule.approver_groups)),
         timeout_minutes=rule.timeout_minutes,
+        team_id=request.team_id,
     )
 
 

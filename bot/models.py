@@ -119,6 +119,8 @@ class TrackedRun:
     lost: bool = False
     # The one thread reply under the status message (inputs and timings), once posted.
     thread_ts: str | None = None
+    # The Slack workspace the run was started in; None in single-workspace mode.
+    team_id: str | None = None
 
 
 class ApprovalState(StrEnum):

@@ -14,6 +14,7 @@ from bot import audit
 from bot.messages import SlackMessage, build_fallback_note, build_status_message
 from bot.models import TrackedRun
 from bot.run_events import RunEvents
+from bot.slack_clients import SlackClients
 
 logger = logging.getLogger(__name__)
 
@@ -28,10 +29,13 @@ class StatusNotSaved(Exception):
 
 
 class SlackPublisher:
-    """The Slack side of a run's life: one status message, posted once, then edited."""
+    """The Slack side of a run's life: one status message, posted once, then edited.
 
-    def __init__(self, client: AsyncWebClient, events: RunEvents | None = None) -> None:
-        self._client = client
+    Every call goes out with the token of the run's workspace (`SlackClients`).
+    """
+
+    def __init__(self, clients: SlackClients, events: RunEvents | None = None) -> None:
+        self._clients = clients
         self._events = events or RunEvents()
 
     async def post(self, run: TrackedRun) -> tuple[str, str] | None:
@@ -42,8 +46,9 @@ class SlackPublisher:
 
     async def _post_somewhere(self, run: TrackedRun) -> tuple[str, str] | None:
         message = build_status_message(run)
+        client = await self._clients.for_team(run.team_id)
         try:
-            return await self._post(run.channel_id, message, run_id=run.run_id)
+            return await self._post(client, run.channel_id, message, run_id=run.run_id)
         except SlackApiError as error:
             if slack_error_code(error) not in _CANNOT_POST:
                 raise
@@ -52,9 +57,10 @@ class SlackPublisher:
             )
 
         note = build_fallback_note(run.channel_id)
-        direct = await self._open_direct_channel(run.requester_id)
+        direct = await self._open_direct_channel(client, run.requester_id)
         if direct is not None:
-            return await self._post(direct, build_status_message(run, note=note), run_id=run.run_id)
+            message = build_status_message(run, note=note)
+            return await self._post(client, direct, message, run_id=run.run_id)
         # No message to thread under: the inputs stay in this one message.
         await self.reply(run.response_url, build_status_message(run, note=note, with_details=True))
         return None
@@ -65,9 +71,10 @@ class SlackPublisher:
             raise StatusNotSaved(f"run {run.run_id} has no status message yet")
 
         message = build_status_message(run)
+        client = await self._clients.for_team(run.team_id)
         started = time.monotonic()
         try:
-            await self._client.chat_update(
+            await client.chat_update(
                 channel=run.message_channel,
                 ts=run.message_ts,
                 text=message.text,
@@ -79,7 +86,7 @@ class SlackPublisher:
             # Someone deleted the message. The run's outcome still deserves to be seen:
             # post it once, in the same place (never again for this edit).
             logger.warning("status message of run %s was deleted; posting it afresh", run.run_id)
-            await self._post(run.message_channel, message, run_id=run.run_id)
+            await self._post(client, run.message_channel, message, run_id=run.run_id)
         else:
             logger.info(
                 "updated status of run %s to %s in %.0f ms",
@@ -92,22 +99,29 @@ class SlackPublisher:
         await self._events.changed(run)
 
     async def tell(
-        self, *, channel_id: str, user_id: str, response_url: str | None, text: str
+        self,
+        *,
+        channel_id: str,
+        user_id: str,
+        response_url: str | None,
+        text: str,
+        team_id: str | None = None,
     ) -> None:
         """A note only the requester sees: ephemeral, else via the response URL, else a DM."""
+        client = await self._clients.for_team(team_id)
         try:
-            await self._client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
+            await client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
             return
         except SlackApiError as error:
             logger.info("ephemeral note failed in %s (%s)", channel_id, slack_error_code(error))
 
         if await self.reply(response_url, SlackMessage(text=text)):
             return
-        direct = await self._open_direct_channel(user_id)
+        direct = await self._open_direct_channel(client, user_id)
         if direct is None:
             return
         try:
-            await self._client.chat_postMessage(channel=direct, text=text)
+            await client.chat_postMessage(channel=direct, text=text)
         except SlackApiError as error:
             logger.warning("could not tell %s anything: %s", user_id, slack_error_code(error))
 
@@ -127,9 +141,11 @@ class SlackPublisher:
             return False
         return response.status_code < 300
 
-    async def _post(self, channel: str, message: SlackMessage, *, run_id: str) -> tuple[str, str]:
+    async def _post(
+        self, client: AsyncWebClient, channel: str, message: SlackMessage, *, run_id: str
+    ) -> tuple[str, str]:
         started = time.monotonic()
-        response = await self._client.chat_postMessage(
+        response = await client.chat_postMessage(
             channel=channel, text=message.text, blocks=message.blocks
         )
         ts = str(response["ts"])
@@ -142,9 +158,9 @@ class SlackPublisher:
         )
         return posted_in, ts
 
-    async def _open_direct_channel(self, user_id: str) -> str | None:
+    async def _open_direct_channel(self, client: AsyncWebClient, user_id: str) -> str | None:
         try:
-            response = await self._client.conversations_open(users=user_id)
+            response = await client.conversations_open(users=user_id)
         except SlackApiError as error:
             logger.warning("cannot open a DM with %s (%s)", user_id, slack_error_code(error))
             return None

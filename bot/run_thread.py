@@ -15,17 +15,24 @@ from dataclasses import replace
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.errors import WorkspaceNotInstalled
 from bot.models import TrackedRun
 from bot.publisher import slack_error_code
+from bot.slack_clients import SlackClients
 from bot.store import Store
 from bot.thread_reply import build_end_dm, build_thread_reply
 
 logger = logging.getLogger(__name__)
 
 # Failures of a follow-up that are logged and left: the status message stays right anyway.
-_SLACK_FAILURES = (SlackApiError, aiohttp.ClientError, OSError, TimeoutError)
+_SLACK_FAILURES = (
+    SlackApiError,
+    WorkspaceNotInstalled,
+    aiohttp.ClientError,
+    OSError,
+    TimeoutError,
+)
 
 
 class ThreadPending(Exception):
@@ -35,8 +42,8 @@ class ThreadPending(Exception):
 class RunThreads:
     """Posts and edits each run's thread reply, and DMs requesters who asked for it."""
 
-    def __init__(self, client: AsyncWebClient, store: Store) -> None:
-        self._client = client
+    def __init__(self, clients: SlackClients, store: Store) -> None:
+        self._clients = clients
         self._store = store
         self._posting: set[str] = set()
 
@@ -75,7 +82,8 @@ class RunThreads:
             return
         message = build_thread_reply(run)
         try:
-            await self._client.chat_update(
+            client = await self._clients.for_team(run.team_id)
+            await client.chat_update(
                 channel=run.message_channel,
                 ts=run.thread_ts,
                 text=message.text,
@@ -94,7 +102,8 @@ class RunThreads:
             if not await self._store.notify_dm(run.requester_id):
                 return
             message = build_end_dm(run, permalink=await self._permalink(run))
-            await self._client.chat_postMessage(
+            client = await self._clients.for_team(run.team_id)
+            await client.chat_postMessage(
                 channel=run.requester_id, text=message.text, blocks=message.blocks
             )
         except Exception as error:
@@ -108,7 +117,8 @@ class RunThreads:
         message = build_thread_reply(run)
         started = time.monotonic()
         try:
-            response = await self._client.chat_postMessage(
+            client = await self._clients.for_team(run.team_id)
+            response = await client.chat_postMessage(
                 channel=channel, thread_ts=parent_ts, text=message.text, blocks=message.blocks
             )
         except _SLACK_FAILURES as error:
@@ -128,7 +138,8 @@ class RunThreads:
         if run.message_channel is None or run.message_ts is None:
             return None
         try:
-            response = await self._client.chat_getPermalink(
+            client = await self._clients.for_team(run.team_id)
+            response = await client.chat_getPermalink(
                 channel=run.message_channel, message_ts=run.message_ts
             )
         except _SLACK_FAILURES as error:

@@ -78,9 +78,9 @@ class Runtime:
         slack = build_slack_client(settings)
         clients = SlackClients(slack, installations)
         events = RunEvents()
-        publisher = SlackPublisher(slack, events)
-        threads = RunThreads(slack, store)
-        app_home = AppHome(slack, store)
+        publisher = SlackPublisher(clients, events)
+        threads = RunThreads(clients, store)
+        app_home = AppHome(clients, store)
         events.subscribe(app_home.run_changed)
         tracker = RunTracker(
             store,
@@ -103,7 +103,7 @@ class Runtime:
         access = AccessControl(settings.ACCESS_POLICY_FILE, slack)
         approvals = Approvals(
             store,
-            slack,
+            clients,
             publisher,
             dispatcher,
             access,

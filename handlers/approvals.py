@@ -34,4 +34,5 @@ async def _decide(
             approve=approve,
             channel_id=str((body.get("channel") or {}).get("id", "")),
             response_url=body.get("response_url") or None,
+            team_id=(body.get("team") or {}).get("id") or None,
         )

@@ -23,12 +23,12 @@ def register(app: AsyncApp, services: Services) -> None:
     """Attach the Home's event and action listeners."""
 
     @app.event("app_home_opened")
-    async def home_opened(event: dict[str, Any]) -> None:
+    async def home_opened(event: dict[str, Any], body: dict[str, Any]) -> None:
         # The same event fires for the Messages tab, which the bot does not draw.
         if event.get("tab") != "home" or not event.get("user"):
             return
         async with services.inflight.track():
-            await services.app_home.opened(str(event["user"]))
+            await services.app_home.opened(str(event["user"]), body.get("team_id") or None)
 
     @app.action(HOME_RUN_ACTION_ID)
     async def run_pressed(
@@ -85,4 +85,5 @@ async def save_notify_choice(
 
     await services.store.set_notify_dm(user_id, enabled)
     logger.info("%s turned direct messages on run ends %s", user_id, "on" if enabled else "off")
-    await services.app_home.publish(user_id)
+    team_id = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+    await services.app_home.publish(user_id, team_id or None)

@@ -101,4 +101,10 @@ def _dispatch_request(
         response_url=metadata.response_url if metadata else context.response_url,
         storable_values=storable_inputs(form, values),
         dispatch_key=context.view_id,
+        team_id=_team_id(body),
     )
+
+
+def _team_id(body: dict[str, Any]) -> str | None:
+    team_id = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+    return str(team_id) if team_id else None

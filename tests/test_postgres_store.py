@@ -147,6 +147,18 @@ async def test_run_input_values_round_trip(opener: Opener) -> None:
     assert second.input_values is None
 
 
+async def test_a_runs_workspace_round_trips(opener: Opener) -> None:
+    store = await opener()
+    await store.add_run(make_run("r1", team_id="T1"))
+    await store.add_run(make_run("r2"))
+
+    first, second = await store.get_run("r1"), await store.get_run("r2")
+    assert first is not None
+    assert first.team_id == "T1"
+    assert second is not None
+    assert second.team_id is None
+
+
 async def test_run_round_trips_and_records_its_end_once(opener: Opener) -> None:
     store = await opener()
     await store.add_run(make_run("r1", posted=False))

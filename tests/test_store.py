@@ -168,6 +168,17 @@ async def test_run_input_values_round_trip_and_may_be_absent(store: Store) -> No
     assert without.input_values is None
 
 
+async def test_a_runs_workspace_round_trips_and_may_be_absent(store: Store) -> None:
+    await store.add_run(make_run("team", team_id="T1"))
+    await store.add_run(make_run("single"))
+
+    team, single = await store.get_run("team"), await store.get_run("single")
+    assert team is not None
+    assert team.team_id == "T1"
+    assert single is not None
+    assert single.team_id is None
+
+
 async def test_a_file_from_the_first_schema_version_is_migrated_keeping_its_runs(
     db_path: pathlib.Path,
 ) -> None:
@@ -187,6 +198,7 @@ async def test_a_file_from_the_first_schema_version_is_migrated_keeping_its_runs
         old = await store.get_run("old")
         assert old is not None
         assert old.input_values is None
+        assert old.team_id is None
         await store.add_run(make_run("new", input_values={"a": 1}))
         new = await store.get_run("new")
         assert new is not None

@@ -206,6 +206,7 @@ class SlackStandIn(SlackViews):
         if failure is not None:
             return refused(SlackRefusal(failure))
 
+        self.caller_team_id = self.oauth.team_of(token) or self.team_id
         if method == "auth.test":
             return self._answer(lambda: self._auth_test(token))
         handler = self._methods.get(method)
@@ -364,7 +365,7 @@ class SlackStandIn(SlackViews):
             "user": self.bot_user_id,
             "bot_id": self.bot_id,
             "app_id": self.app_id,
-            "team": self.team_id,
+            "team": self.caller_team_id,
             "text": message["text"],
             "ts": message["ts"],
         }

@@ -34,6 +34,8 @@ class SlackViews:
 
     def __init__(self, *, trigger_ttl: float = 3.0) -> None:
         self.trigger_ttl = trigger_ttl
+        # The workspace of the token the call being answered came with.
+        self.caller_team_id = self.team_id
         self.problems: list[SlackProblem] = []
         # Each person's App Home, as `views.publish` last set it.
         self.home_views: dict[str, dict[str, Any]] = {}
@@ -155,7 +157,7 @@ class SlackViews:
         # The shape views.open/update/push answer with, echoing what was sent.
         return {
             "id": view_id,
-            "team_id": self.team_id,
+            "team_id": self.caller_team_id,
             "type": sent.get("type"),
             "blocks": with_block_ids(sent.get("blocks") or []),
             "private_metadata": sent.get("private_metadata", ""),
@@ -171,7 +173,7 @@ class SlackViews:
             "root_view_id": root_id,
             "app_id": self.app_id,
             "external_id": sent.get("external_id", ""),
-            "app_installed_team_id": self.team_id,
+            "app_installed_team_id": self.caller_team_id,
             "bot_id": self.bot_id,
         }
 

@@ -100,6 +100,11 @@ SQLITE: tuple[str, ...] = (
     CREATE INDEX approvals_pending_by_expiry ON approvals (expires_at)
         WHERE state = 'pending';
     """,
+    # Many workspaces: the Slack workspace a run was started in, so its messages are
+    # posted and edited with that workspace's token. Older runs have none (one workspace).
+    """
+    ALTER TABLE runs ADD COLUMN team_id TEXT;
+    """,
 )
 
 POSTGRES: tuple[str, ...] = (
@@ -184,6 +189,9 @@ POSTGRES: tuple[str, ...] = (
     );
     CREATE INDEX approvals_pending_by_expiry ON approvals (expires_at)
         WHERE state = 'pending';
+    """,
+    """
+    ALTER TABLE runs ADD COLUMN team_id TEXT;
     """,
 )
 

@@ -14,7 +14,7 @@ RUN_COLUMNS = (
     "run_id, workflow_id, workflow_name, channel_id, requester_id, status, link_url,"
     " error_reason, inputs_json, response_url, dispatched_at, message_channel, message_ts,"
     " ended_at, final_edit_done, next_poll_at, polls, input_values_json,"
-    " progress_shown"
+    " progress_shown, team_id"
 )
 RUN_COLUMN_COUNT = RUN_COLUMNS.count(",") + 1
 
@@ -41,6 +41,7 @@ def run_values(run: TrackedRun) -> tuple[Any, ...]:
         run.polls,
         None if run.input_values is None else json.dumps(dict(run.input_values)),
         run.progress_shown,
+        run.team_id,
     )
 
 
@@ -104,6 +105,7 @@ def run_from_row(row: Row) -> TrackedRun:
         input_values=_input_values(row["input_values_json"]),
         progress_shown=int(row["progress_shown"]),
         thread_ts=row["thread_ts"],
+        team_id=row["team_id"],
     )
 
 

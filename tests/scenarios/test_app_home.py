@@ -14,6 +14,7 @@ from bot.home import HOME_NOTIFY_ACTION_ID, HOME_RUN_ACTION_ID, NOTIFY_OPTION_VA
 from bot.models import RunStatus, TrackedRun
 from bot.playground import slack_requests
 from bot.simulator_data import NIGHTLY_SYNC_ID
+from bot.slack_clients import SlackClients
 from bot.store import open_store
 from tests.scenarios.harness import (
     BOT_TOKEN,
@@ -185,7 +186,7 @@ async def test_a_thousand_runs_ending_at_once_cost_one_publish_per_watcher(
     store = await open_store(f"sqlite:///{tmp_path / 'bot.db'}")
     async with running_server(slack.asgi_app()) as slack_url:
         client = AsyncWebClient(token=BOT_TOKEN, base_url=f"{slack_url}/api/")
-        home = AppHome(client, store, coalesce_seconds=0.2, publish_rate=50.0)
+        home = AppHome(SlackClients(client), store, coalesce_seconds=0.2, publish_rate=50.0)
         home.start()
         try:
             for watcher in ("U1", "U2", "U3"):
@@ -212,7 +213,7 @@ async def test_a_failing_publish_is_logged_and_never_reaches_the_run(tmp_path: P
     store = await open_store(f"sqlite:///{tmp_path / 'bot.db'}")
     async with running_server(slack.asgi_app()) as slack_url:
         client = AsyncWebClient(token=BOT_TOKEN, base_url=f"{slack_url}/api/")
-        home = AppHome(client, store, coalesce_seconds=0.05)
+        home = AppHome(SlackClients(client), store, coalesce_seconds=0.05)
         home.start()
         try:
             slack.fail_next["views.publish"] = "not_enabled"
