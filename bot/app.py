@@ -8,7 +8,16 @@ from bot.config import Settings
 from bot.logs import bolt_logger
 from bot.oauth import NOT_INSTALLED
 from bot.services import Services
-from handlers import actions, approvals, commands, form_actions, home, run_again, views
+from handlers import (
+    actions,
+    approvals,
+    commands,
+    form_actions,
+    home,
+    run_again,
+    views,
+    workspace_token,
+)
 
 
 def create_app(settings: Settings, services: Services, *, socket_mode: bool = False) -> AsyncApp:
@@ -36,4 +45,6 @@ def create_app(settings: Settings, services: Services, *, socket_mode: bool = Fa
     run_again.register(app, services)
     home.register(app, services)
     approvals.register(app, services)
+    if installations is not None:
+        workspace_token.register(app, services)
     return app

@@ -23,6 +23,7 @@ from bot.publisher import slack_error_code
 from bot.rate_budget import RateBudget
 from bot.slack_clients import SlackClients
 from bot.store import Store
+from bot.workspace_tokens import WorkspaceTokens
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +45,13 @@ class AppHome:
         clients: SlackClients,
         store: Store,
         *,
+        tokens: WorkspaceTokens | None = None,
         coalesce_seconds: float = _COALESCE_SECONDS,
         publish_rate: float = _PUBLISH_RATE,
     ) -> None:
         self._clients = clients
         self._store = store
+        self._tokens = tokens
         self._coalesce_seconds = coalesce_seconds
         self._budget = RateBudget(publish_rate)
         # Who has their Home open, and in which workspace (None with one workspace).
@@ -124,7 +127,10 @@ class AppHome:
         try:
             runs = await self._store.recent_runs(user_id, _RUNS_SCANNED)
             notify_dm = await self._store.notify_dm(user_id)
-            view = build_home_view(runs, notify_dm=notify_dm)
+            token_set = None
+            if self._tokens is not None and team_id is not None:
+                token_set = await self._tokens.is_set(team_id)
+            view = build_home_view(runs, notify_dm=notify_dm, token_set=token_set)
             client = await self._clients.for_team(team_id)
             await client.views_publish(user_id=user_id, view=view)
         except SlackApiError as error:

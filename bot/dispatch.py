@@ -45,6 +45,12 @@ class RunStarter(Protocol):
     async def run_workflow(self, workflow_id: str, input_values: dict[str, Any]) -> WorkflowRun: ...
 
 
+class RunStarters(Protocol):
+    """The `RunStarter` of each workspace; `bot.marketcores.MarketCores` provides it."""
+
+    async def for_team(self, team_id: str | None) -> RunStarter: ...
+
+
 @dataclass(frozen=True)
 class DispatchRequest:
     """A validated submission, ready to become a run."""
@@ -84,7 +90,7 @@ class Dispatcher:
 
     def __init__(
         self,
-        marketcore: RunStarter,
+        marketcores: RunStarters,
         store: Store,
         publisher: SlackPublisher,
         *,
@@ -93,7 +99,7 @@ class Dispatcher:
         clock: Callable[[], float] = time.time,
         threads: RunThreads | None = None,
     ) -> None:
-        self._marketcore = marketcore
+        self._marketcores = marketcores
         self._threads = threads
         self._store = store
         self._publisher = publisher
@@ -108,8 +114,9 @@ class Dispatcher:
             # Kept until the outcome is known: if the process dies while MarketCore is
             # being asked, the next start tells the requester instead of saying nothing.
             await self._store.note_intent(request.dispatch_key, _intent(request))
+        marketcore = await self._marketcores.for_team(request.team_id)
         try:
-            run = await self._marketcore.run_workflow(request.workflow_id, request.input_values)
+            run = await marketcore.run_workflow(request.workflow_id, request.input_values)
         except MarketCoreError as error:
             _audit(request, None, type(error).__name__, started)
             if isinstance(error, MarketCoreAuthError):

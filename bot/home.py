@@ -24,6 +24,7 @@ from slack_sdk.models.views import View
 from bot.messages import format_duration
 from bot.models import RunStatus, TrackedRun
 from bot.text import escape_mrkdwn, is_web_url, shorten, workflow_url
+from bot.workspace_token_views import build_token_home_blocks
 
 HOME_CALLBACK_ID = "app_home"
 # The Run button beside each recent workflow, valued by the workflow id.
@@ -64,8 +65,13 @@ class RecentWorkflow:
     name: str
 
 
-def build_home_view(runs: Sequence[TrackedRun], *, notify_dm: bool) -> View:
-    """The Home tab for someone whose runs are `runs` (newest first)."""
+def build_home_view(
+    runs: Sequence[TrackedRun], *, notify_dm: bool, token_set: bool | None = None
+) -> View:
+    """The Home tab for someone whose runs are `runs` (newest first).
+
+    `token_set` adds the workspace's MarketCore token section (many workspaces only).
+    """
     blocks: list[Block] = [HeaderBlock(text="Your recent runs")]
     if runs:
         blocks += [_run_section(run) for run in runs[:RECENT_RUNS_SHOWN]]
@@ -79,6 +85,8 @@ def build_home_view(runs: Sequence[TrackedRun], *, notify_dm: bool) -> View:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_WHERE_STATUS_GOES)]))
 
     blocks += [DividerBlock(), HeaderBlock(text="Notifications"), _notify_block(notify_dm)]
+    if token_set is not None:
+        blocks += build_token_home_blocks(token_set=token_set)
     return View(type="home", callback_id=HOME_CALLBACK_ID, blocks=blocks)
 
 

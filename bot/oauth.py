@@ -20,7 +20,14 @@ from bot.config import Settings
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # The bot scopes manifest.yml asks for; an install grants exactly these.
-BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "im:write", "usergroups:read")
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "im:write",
+    "usergroups:read",
+    "users:read",
+)
 # What someone in a workspace without an installation is told, instead of a failure.
 NOT_INSTALLED = (
     "workflow-bot is not installed in this workspace yet. "

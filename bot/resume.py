@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -16,10 +16,13 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# Where a workspace's runs are read from (the tracker's `source_for`).
+SourceFor = Callable[[str | None], Awaitable["RunSource"]]
+
 
 async def post_unposted(
     store: Store,
-    source: RunSource,
+    source_for: SourceFor,
     notifier: StatusNotifier,
     clock: Callable[[], float],
     *,
@@ -30,14 +33,14 @@ async def post_unposted(
     `dispatched_before`, when given); one failure does not stop the rest."""
     for run in await store.unposted_runs(dispatched_before=dispatched_before):
         try:
-            await _post_resumed(store, source, notifier, clock, run, threads)
+            await _post_resumed(store, source_for, notifier, clock, run, threads)
         except Exception:
             logger.exception("Could not post the status message of run %s", run.run_id)
 
 
 async def _post_resumed(
     store: Store,
-    source: RunSource,
+    source_for: SourceFor,
     notifier: StatusNotifier,
     clock: Callable[[], float],
     run: TrackedRun,
@@ -48,7 +51,7 @@ async def _post_resumed(
     The process stopped (or Slack failed) between saving the run and saving its
     message: post it now, showing the run as it is today rather than at dispatch.
     """
-    run = await _refresh(store, source, clock, run)
+    run = await _refresh(store, await source_for(run.team_id), clock, run)
     where = await notifier.post(run)
     if where is None:
         logger.warning("Status message of run %s could not be posted; giving up", run.run_id)

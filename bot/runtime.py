@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.dispatch import Dispatcher
 from bot.inflight import InFlight
 from bot.marketcore import MarketCore
+from bot.marketcores import MarketCores
 from bot.oauth import open_installations
 from bot.publisher import SlackPublisher
 from bot.run_events import RunEvents
@@ -26,6 +27,7 @@ from bot.services import Services
 from bot.slack_clients import SlackClients
 from bot.store import open_store
 from bot.tracker import RunTracker
+from bot.workspace_tokens import WorkspaceTokens
 
 logger = logging.getLogger(__name__)
 
@@ -74,18 +76,25 @@ class Runtime:
         installations = await open_installations(settings)
         marketcore = MarketCore(settings.MARKETCORE_MCP_URL, token=settings.MARKETCORE_API_TOKEN)
         await marketcore.start()
+        tokens = None if installations is None else WorkspaceTokens(store, settings.ENCRYPTION_KEY)
+        marketcores = MarketCores(
+            marketcore,
+            tokens,
+            connect=lambda token: MarketCore(settings.MARKETCORE_MCP_URL, token=token),
+        )
 
         slack = build_slack_client(settings)
         clients = SlackClients(slack, installations)
         events = RunEvents()
         publisher = SlackPublisher(clients, events)
         threads = RunThreads(clients, store)
-        app_home = AppHome(clients, store)
+        app_home = AppHome(clients, store, tokens=tokens)
         events.subscribe(app_home.run_changed)
         tracker = RunTracker(
             store,
             marketcore,
             publisher,
+            sources=marketcores,
             first_poll=self._first_poll,
             poll_rate=settings.MARKETCORE_POLL_RATE,
             edit_rate=settings.SLACK_EDIT_RATE,
@@ -93,7 +102,7 @@ class Runtime:
             threads=threads,
         )
         dispatcher = Dispatcher(
-            marketcore,
+            marketcores,
             store,
             publisher,
             on_tracked=tracker.wake,
@@ -123,7 +132,9 @@ class Runtime:
             app_home=app_home,
             approvals=approvals,
             clients=clients,
+            marketcores=marketcores,
             installations=installations,
+            tokens=tokens,
         )
         try:
             await dispatcher.resume()
@@ -145,7 +156,7 @@ class Runtime:
         await services.tracker.stop()
         await services.approvals.stop()
         await services.app_home.stop()
-        await services.marketcore.aclose()
+        await services.marketcores.aclose()
         await services.store.close()
         if services.installations is not None:
             await services.installations.close()

@@ -12,12 +12,14 @@ from bot.approvals import Approvals
 from bot.dispatch import Dispatcher
 from bot.inflight import InFlight
 from bot.marketcore import MarketCore
+from bot.marketcores import MarketCores
 from bot.oauth import Installations
 from bot.publisher import SlackPublisher
 from bot.run_events import RunEvents
 from bot.slack_clients import SlackClients
 from bot.store import Store
 from bot.tracker import RunTracker
+from bot.workspace_tokens import WorkspaceTokens
 
 
 @dataclass(frozen=True)
@@ -40,5 +42,9 @@ class Services:
     approvals: Approvals
     # The Web API client of each workspace (all `slack` in single-workspace mode).
     clients: SlackClients
+    # The MarketCore client of each workspace (all `marketcore` in single-workspace mode).
+    marketcores: MarketCores
     # Installs through Slack's OAuth flow; None in single-workspace mode.
     installations: Installations | None = None
+    # Each workspace's sealed MarketCore token; None in single-workspace mode.
+    tokens: WorkspaceTokens | None = None

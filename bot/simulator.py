@@ -60,7 +60,11 @@ class Simulator:
         self.workflows: dict[str, SampleWorkflow] = {workflow.id: workflow for workflow in samples}
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.tool_delays: dict[str, float] = {}
-        self._token = token
+        # The bearer tokens MarketCore accepts; when empty it asks for none. A test may add
+        # more, as when each workspace has its own.
+        self.accepted_tokens: set[str] = {token} if token else set()
+        # The bearer token of every HTTP request received, in order (None: none was sent).
+        self.tokens_seen: list[str | None] = []
         self._run_seconds = run_seconds
         self._runs: dict[str, _Run] = {}
         self._server = self._build_server()
@@ -82,8 +86,7 @@ class Simulator:
         whose `Host` header names another machine (DNS rebinding protection).
         """
         app = self._server.streamable_http_app(host=host)
-        if self._token is not None:
-            app.add_middleware(_BearerTokenGuard, token=self._token)
+        app.add_middleware(_BearerTokenGuard, accepted=self.accepted_tokens, seen=self.tokens_seen)
         return app
 
     def _build_server(self) -> MCPServer:
@@ -241,14 +244,18 @@ def _pointer(path: Iterable[str | int]) -> str:
 
 
 class _BearerTokenGuard:
-    """Answers 401 to any HTTP request without `Authorization: Bearer <token>`."""
+    """Notes each HTTP request's bearer token, and answers 401 to one without an accepted
+    token (when any token is asked for)."""
 
-    def __init__(self, app: ASGIApp, *, token: str) -> None:
+    def __init__(self, app: ASGIApp, *, accepted: set[str], seen: list[str | None]) -> None:
         self._app = app
-        self._expected = f"Bearer {token}".encode()
+        self._accepted = accepted
+        self._seen = seen
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not self._authorized(scope):
+        if scope["type"] == "http":
+            self._seen.append(_bearer_token(scope))
+        if scope["type"] == "http" and self._accepted and not self._authorized(scope):
             response = JSONResponse(
                 {"error": "invalid_token", "error_description": "missing or wrong bearer token"},
                 status_code=401,
@@ -259,10 +266,16 @@ class _BearerTokenGuard:
         await self._app(scope, receive, send)
 
     def _authorized(self, scope: Scope) -> bool:
-        for name, value in scope["headers"]:
-            if name == b"authorization":
-                return hmac.compare_digest(value, self._expected)
-        return False
+        sent = (_bearer_token(scope) or "").encode()
+        return any(hmac.compare_digest(sent, token.encode()) for token in self._accepted)
+
+
+def _bearer_token(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            return token if scheme.lower() == "bearer" and token else None
+    return None
 
 
 async def serve_simulator(

@@ -53,6 +53,14 @@ class RunSource(Protocol):
         ...
 
 
+class RunSources(Protocol):
+    """The `RunSource` of each workspace; `bot.marketcores.MarketCores` provides it."""
+
+    async def for_team(self, team_id: str | None) -> RunSource:
+        """Where the runs of `team_id` are read from."""
+        ...
+
+
 class StatusNotifier(Protocol):
     """Posts and edits a run's status message (Slack)."""
 
@@ -87,11 +95,14 @@ class RunTracker:
         progress_marks: tuple[tuple[float, str], ...] = PROGRESS_MARKS,
         clock: Callable[[], float] = time.time,
         threads: RunThreads | None = None,
+        sources: RunSources | None = None,
     ) -> None:
+        """`source` reads every run, unless `sources` gives each workspace its own."""
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
         self._store = store
         self._source = source
+        self._sources = sources
         self._notifier = notifier
         self._max_in_flight = max_in_flight
         self._first_poll = first_poll
@@ -113,7 +124,7 @@ class RunTracker:
             raise RuntimeError("RunTracker is already started")
 
         await post_unposted(
-            self._store, self._source, self._notifier, self._clock, threads=self._threads
+            self._store, self.source_for, self._notifier, self._clock, threads=self._threads
         )
         self._loop_task = asyncio.create_task(self._schedule_forever(), name="run-tracker")
 
@@ -160,7 +171,7 @@ class RunTracker:
     async def _post_abandoned(self) -> None:
         await post_unposted(
             self._store,
-            self._source,
+            self.source_for,
             self._notifier,
             self._clock,
             threads=self._threads,
@@ -222,6 +233,12 @@ class RunTracker:
             logger.exception("Run tracker failed on run %s; trying again later", run.run_id)
             await self._retry_later(run.run_id, polls=run.polls)
 
+    async def source_for(self, team_id: str | None) -> RunSource:
+        """Where a run of `team_id` is read from: its workspace's MarketCore client."""
+        if self._sources is None:
+            return self._source
+        return await self._sources.for_team(team_id)
+
     async def _with_thread(self, run: TrackedRun) -> tuple[TrackedRun, bool]:
         if self._threads is None:
             return run, False
@@ -229,7 +246,8 @@ class RunTracker:
 
     async def _poll(self, run: TrackedRun) -> None:
         try:
-            latest = await self._source.get_workflow_run(run.run_id)
+            source = await self.source_for(run.team_id)
+            latest = await source.get_workflow_run(run.run_id)
         except MarketCoreError as exc:
             if _says_run_unknown(exc):
                 # MarketCore answered that it has no such run (deleted, or moved to another

@@ -13,6 +13,7 @@ from bot.errors import MarketCoreError
 from bot.metadata import ModalMetadata
 from bot.modals import PICK_ACTION_ID, build_loading_view, build_workflow_options
 from bot.services import Services
+from handlers.bodies import team_id_of
 from handlers.flow import replace_view, view_for_workflow_id
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ async def show_picked_workflow(
         view_id=view_id,
         requester_id=str((body.get("user") or {}).get("id", "")),
         metadata=metadata,
+        team_id=team_id_of(body),
     )
     await replace_view(client, view_id, new_hash, form)
 
@@ -80,7 +82,8 @@ async def search_options(services: Services, body: dict[str, Any]) -> list[dict[
         return []
     try:
         async with asyncio.timeout(_OPTIONS_DEADLINE):
-            page = await services.marketcore.list_workflows(query or None, limit=100)
+            marketcore = await services.marketcores.for_team(team_id_of(body))
+            page = await marketcore.list_workflows(query or None, limit=100)
             allowed = await services.access.allowed(page.workflows, user_id, metadata.channel_id)
     except (MarketCoreError, TimeoutError) as error:
         logger.warning("workflow typeahead failed: %s", type(error).__name__)

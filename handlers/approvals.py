@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.approval_messages import APPROVE_ACTION_ID, REJECT_ACTION_ID
 from bot.services import Services
+from handlers.bodies import team_id_of
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -34,5 +35,5 @@ async def _decide(
             approve=approve,
             channel_id=str((body.get("channel") or {}).get("id", "")),
             response_url=body.get("response_url") or None,
-            team_id=(body.get("team") or {}).get("id") or None,
+            team_id=team_id_of(body),
         )

@@ -60,5 +60,6 @@ async def open_workflow_modal(
         view_id=view_id,
         requester_id=str(command.get("user_id", "")),
         metadata=metadata,
+        team_id=command.get("team_id") or None,
     )
     await replace_view(client, view_id, opened["view"].get("hash"), view)

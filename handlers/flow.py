@@ -38,11 +38,18 @@ NOT_ALLOWED = "You don't have permission to run this workflow here."
 
 
 async def view_for_text(
-    services: Services, text: str, *, view_id: str, requester_id: str, metadata: ModalMetadata
+    services: Services,
+    text: str,
+    *,
+    view_id: str,
+    requester_id: str,
+    metadata: ModalMetadata,
+    team_id: str | None = None,
 ) -> View:
     """The view that answers `/run-workflow <text>`: a form, a picker or an explanation."""
+    marketcore = await services.marketcores.for_team(team_id)
     try:
-        resolution = await resolve_workflow(services.marketcore, text)
+        resolution = await resolve_workflow(marketcore, text)
     except MarketCoreError as error:
         return build_error_view(_marketcore_trouble(error))
 
@@ -77,10 +84,12 @@ async def view_for_workflow_id(
     requester_id: str,
     metadata: ModalMetadata,
     input_values: Mapping[str, Any] | None = None,
+    team_id: str | None = None,
 ) -> View:
     """The form for a workflow chosen in the picker (or run again, from `input_values`)."""
+    marketcore = await services.marketcores.for_team(team_id)
     try:
-        workflow = await services.marketcore.get_workflow(workflow_id)
+        workflow = await marketcore.get_workflow(workflow_id)
     except MarketCoreError as error:
         return build_error_view(_marketcore_trouble(error), workflow_id=workflow_id)
     return await view_for_workflow(

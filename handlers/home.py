@@ -14,6 +14,7 @@ from bot.metadata import ModalMetadata
 from bot.modals import build_loading_view
 from bot.publisher import slack_error_code
 from bot.services import Services
+from handlers.bodies import team_id_of
 from handlers.flow import replace_view, view_for_workflow_id
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,12 @@ async def open_workflow_from_home(
     view_id = str(opened["view"]["id"])
     logger.info("%s runs workflow %s from the Home", user_id, workflow_id)
     view = await view_for_workflow_id(
-        services, workflow_id, view_id=view_id, requester_id=user_id, metadata=metadata
+        services,
+        workflow_id,
+        view_id=view_id,
+        requester_id=user_id,
+        metadata=metadata,
+        team_id=team_id_of(body),
     )
     await replace_view(client, view_id, opened["view"].get("hash"), view)
 
@@ -85,5 +91,4 @@ async def save_notify_choice(
 
     await services.store.set_notify_dm(user_id, enabled)
     logger.info("%s turned direct messages on run ends %s", user_id, "on" if enabled else "off")
-    team_id = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
-    await services.app_home.publish(user_id, team_id or None)
+    await services.app_home.publish(user_id, team_id_of(body))

@@ -14,6 +14,7 @@ from bot.metadata import ModalMetadata
 from bot.modals import build_error_view, build_loading_view
 from bot.publisher import slack_error_code
 from bot.services import Services
+from handlers.bodies import team_id_of
 from handlers.flow import replace_view, view_for_workflow_id
 
 logger = logging.getLogger(__name__)
@@ -65,5 +66,6 @@ async def open_run_again(
             requester_id=user_id,
             metadata=metadata,
             input_values=run.input_values,
+            team_id=team_id_of(body),
         )
     await replace_view(client, view_id, opened["view"].get("hash"), view)

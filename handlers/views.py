@@ -17,6 +17,7 @@ from bot.modals import RUN_CALLBACK_ID, build_error_view
 from bot.models import FormContext, WorkflowSummary
 from bot.services import Services
 from bot.submission import read_submission
+from handlers.bodies import team_id_of
 from handlers.flow import NOT_ALLOWED
 
 logger = logging.getLogger(__name__)
@@ -101,10 +102,5 @@ def _dispatch_request(
         response_url=metadata.response_url if metadata else context.response_url,
         storable_values=storable_inputs(form, values),
         dispatch_key=context.view_id,
-        team_id=_team_id(body),
+        team_id=team_id_of(body),
     )
-
-
-def _team_id(body: dict[str, Any]) -> str | None:
-    team_id = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
-    return str(team_id) if team_id else None

@@ -46,6 +46,7 @@ def test_only_the_scopes_the_bot_uses_are_requested() -> None:
         "commands",
         "im:write",
         "usergroups:read",
+        "users:read",
     ]
 
 

@@ -159,6 +159,17 @@ async def test_a_runs_workspace_round_trips(opener: Opener) -> None:
     assert second.team_id is None
 
 
+async def test_a_workspaces_sealed_token_is_kept_and_replaced(opener: Opener) -> None:
+    store = await opener()
+    assert await store.workspace_token("T1") is None
+
+    await store.set_workspace_token("T1", "sealed-1", set_by="U1", now=1.0)
+    await store.set_workspace_token("T1", "sealed-2", set_by="U2", now=2.0)
+
+    assert await store.workspace_token("T1") == "sealed-2"
+    assert await store.workspace_token("T2") is None
+
+
 async def test_run_round_trips_and_records_its_end_once(opener: Opener) -> None:
     store = await opener()
     await store.add_run(make_run("r1", posted=False))

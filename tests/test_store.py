@@ -179,6 +179,16 @@ async def test_a_runs_workspace_round_trips_and_may_be_absent(store: Store) -> N
     assert single.team_id is None
 
 
+async def test_a_workspaces_sealed_token_is_kept_and_replaced(store: Store) -> None:
+    assert await store.workspace_token("T1") is None
+
+    await store.set_workspace_token("T1", "sealed-1", set_by="U1", now=1.0)
+    await store.set_workspace_token("T1", "sealed-2", set_by="U2", now=2.0)
+
+    assert await store.workspace_token("T1") == "sealed-2"
+    assert await store.workspace_token("T2") is None
+
+
 async def test_a_file_from_the_first_schema_version_is_migrated_keeping_its_runs(
     db_path: pathlib.Path,
 ) -> None:

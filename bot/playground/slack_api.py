@@ -103,6 +103,7 @@ class SlackStandIn(SlackViews):
         # 429 with Retry-After, and "http_<status>" (e.g. "http_503") a bare HTTP error.
         self.fail_next: dict[str, str] = {}
         self.usergroups: dict[str, list[str]] = {}  # user group id → member ids
+        self.admins: set[str] = set()  # user ids users.info calls workspace admins
         # method → (failure, calls left): like `fail_next`, for that many calls in a row.
         self.fail_repeatedly: dict[str, tuple[str, int]] = {}
         self._gates: dict[str, SlackGate] = {}
@@ -122,6 +123,7 @@ class SlackStandIn(SlackViews):
             "conversations.open": self._conversations_open,
             "chat.getPermalink": self._chat_get_permalink,
             "usergroups.users.list": self._usergroups_users_list,
+            "users.info": self._users_info,
         }
 
     # -- for tests ---------------------------------------------------------------
@@ -325,6 +327,22 @@ class SlackStandIn(SlackViews):
         if members is None:
             raise SlackRefusal("no_such_subteam")
         return {"users": list(members)}
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user_id = str(args.get("user") or "")
+        if user_id[:1] not in ("U", "W"):
+            raise SlackRefusal("user_not_found")
+        admin = user_id in self.admins
+        user = {
+            "id": user_id,
+            "team_id": self.caller_team_id,
+            "name": user_id.lower(),
+            "is_admin": admin,
+            "is_owner": False,
+            "is_primary_owner": False,
+            "is_bot": False,
+        }
+        return {"user": user}
 
     # -- state ---------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from bot.playground.slack_wire import SlackRefusal
 
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "standin-client-secret"  # noqa: S105 - the stand-in's own, not a real secret
-GRANTED_SCOPES = "commands,chat:write,chat:write.public,im:write,usergroups:read"
+GRANTED_SCOPES = "commands,chat:write,chat:write.public,im:write,usergroups:read,users:read"
 
 
 class SlackOAuthStandIn:

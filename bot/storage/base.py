@@ -117,6 +117,16 @@ class Store(abc.ABC):
         """Save the person's choice of a direct message when their runs end."""
 
     @abc.abstractmethod
+    async def set_workspace_token(
+        self, team_id: str, sealed_token: str, *, set_by: str, now: float
+    ) -> None:
+        """Keep a workspace's sealed MarketCore token, replacing the one before."""
+
+    @abc.abstractmethod
+    async def workspace_token(self, team_id: str) -> str | None:
+        """The workspace's sealed MarketCore token, or None when none was set."""
+
+    @abc.abstractmethod
     async def add_approval(self, approval: Approval) -> None:
         """Keep a submission that waits for approval."""
 

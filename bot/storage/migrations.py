@@ -105,6 +105,16 @@ SQLITE: tuple[str, ...] = (
     """
     ALTER TABLE runs ADD COLUMN team_id TEXT;
     """,
+    # Many workspaces: the MarketCore token a workspace admin set, sealed with
+    # ENCRYPTION_KEY (never in clear), and who set it.
+    """
+    CREATE TABLE workspace_tokens (
+        team_id TEXT PRIMARY KEY,
+        sealed_token TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    """,
 )
 
 POSTGRES: tuple[str, ...] = (
@@ -192,6 +202,14 @@ POSTGRES: tuple[str, ...] = (
     """,
     """
     ALTER TABLE runs ADD COLUMN team_id TEXT;
+    """,
+    """
+    CREATE TABLE workspace_tokens (
+        team_id TEXT PRIMARY KEY,
+        sealed_token TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        updated_at DOUBLE PRECISION NOT NULL
+    );
     """,
 )
 

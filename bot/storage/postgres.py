@@ -224,6 +224,25 @@ class PostgresStore(Store):
             time.time(),
         )
 
+    async def set_workspace_token(
+        self, team_id: str, sealed_token: str, *, set_by: str, now: float
+    ) -> None:
+        await self._execute(
+            "INSERT INTO workspace_tokens (team_id, sealed_token, set_by, updated_at)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT (team_id) DO UPDATE SET"
+            " sealed_token = $2, set_by = $3, updated_at = $4",
+            team_id,
+            sealed_token,
+            set_by,
+            now,
+        )
+
+    async def workspace_token(self, team_id: str) -> str | None:
+        value = await self._pool.fetchval(
+            "SELECT sealed_token FROM workspace_tokens WHERE team_id = $1", team_id
+        )
+        return None if value is None else str(value)
+
     async def add_approval(self, approval: Approval) -> None:
         placeholders = ", ".join(f"${n}" for n in range(1, APPROVAL_COLUMN_COUNT + 1))
         await self._execute(

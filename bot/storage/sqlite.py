@@ -188,6 +188,23 @@ class SqliteStore(Store):
             (user_id, enabled, time.time()),
         )
 
+    async def set_workspace_token(
+        self, team_id: str, sealed_token: str, *, set_by: str, now: float
+    ) -> None:
+        await self._write(
+            "INSERT INTO workspace_tokens (team_id, sealed_token, set_by, updated_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (team_id) DO UPDATE SET"
+            " sealed_token = excluded.sealed_token, set_by = excluded.set_by,"
+            " updated_at = excluded.updated_at",
+            (team_id, sealed_token, set_by, now),
+        )
+
+    async def workspace_token(self, team_id: str) -> str | None:
+        rows = await self._read(
+            "SELECT sealed_token FROM workspace_tokens WHERE team_id = ?", (team_id,)
+        )
+        return str(rows[0]["sealed_token"]) if rows else None
+
     async def add_approval(self, approval: Approval) -> None:
         placeholders = ", ".join("?" * APPROVAL_COLUMN_COUNT)
         await self._write(
