@@ -9,11 +9,11 @@ from pathlib import Path
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, WorkspaceNotInstalled
 from bot.models import WorkflowSummary
 from bot.policy import OPEN_POLICY, ApprovalRule, Policy, Requester, load_policy
+from bot.slack_clients import SlackClients
 
 logger = logging.getLogger(__name__)
 
@@ -22,46 +22,70 @@ _GROUP_TTL = 300.0
 
 
 class AccessControl:
-    """Answers "may this person run this workflow here?" from the policy file."""
+    """Answers "may this person run this workflow here?" from the policy file.
+
+    User groups are looked up in the workspace the person asks from (`team_id`), so a
+    group of another workspace never grants anything there.
+    """
 
     def __init__(
         self,
         policy_file: Path | None,
-        slack: AsyncWebClient,
+        clients: SlackClients,
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._file = policy_file
-        self._slack = slack
+        self._clients = clients
         self._clock = clock
         self._policy = load_policy(policy_file) if policy_file else OPEN_POLICY
         self._loaded_mtime = _mtime(policy_file)
-        self._members: dict[str, tuple[float, frozenset[str]]] = {}
+        # (team id, group id) → when looked up, members
+        self._members: dict[tuple[str | None, str], tuple[float, frozenset[str]]] = {}
 
-    async def allows(self, workflow: WorkflowSummary, user_id: str, channel_id: str) -> bool:
+    async def allows(
+        self,
+        workflow: WorkflowSummary,
+        user_id: str,
+        channel_id: str,
+        *,
+        team_id: str | None = None,
+    ) -> bool:
         """Whether `user_id` may run `workflow` from `channel_id`."""
         policy = self._current()
-        return policy.allows(workflow, await self._requester(policy, user_id, channel_id))
+        requester = await self._requester(policy, user_id, channel_id, team_id)
+        return policy.allows(workflow, requester)
 
     async def allowed(
-        self, workflows: Sequence[WorkflowSummary], user_id: str, channel_id: str
+        self,
+        workflows: Sequence[WorkflowSummary],
+        user_id: str,
+        channel_id: str,
+        *,
+        team_id: str | None = None,
     ) -> list[WorkflowSummary]:
         """The workflows the person may run, in their order."""
         policy = self._current()
-        return policy.allowed(workflows, await self._requester(policy, user_id, channel_id))
+        requester = await self._requester(policy, user_id, channel_id, team_id)
+        return policy.allowed(workflows, requester)
 
     def approval_for(self, workflow: WorkflowSummary) -> ApprovalRule | None:
         """The approval rule `workflow` falls under now, or None when it runs at once."""
         return self._current().approval_for(workflow)
 
     async def is_approver(
-        self, user_id: str, approvers: Collection[str], approver_groups: Collection[str]
+        self,
+        user_id: str,
+        approvers: Collection[str],
+        approver_groups: Collection[str],
+        *,
+        team_id: str | None = None,
     ) -> bool:
         """Whether `user_id` is one of `approvers` or a member of one of `approver_groups`."""
         if user_id in approvers:
             return True
         for group in approver_groups:
-            if user_id in await self._members_of(group):
+            if user_id in await self._members_of(group, team_id):
                 return True
         return False
 
@@ -78,27 +102,32 @@ class AccessControl:
             logger.error("access policy not reloaded, keeping the previous one: %s", error)
         return self._policy
 
-    async def _requester(self, policy: Policy, user_id: str, channel_id: str) -> Requester:
+    async def _requester(
+        self, policy: Policy, user_id: str, channel_id: str, team_id: str | None
+    ) -> Requester:
         groups = frozenset(
-            [group for group in policy.group_ids if user_id in await self._members_of(group)]
+            [
+                group
+                for group in policy.group_ids
+                if user_id in await self._members_of(group, team_id)
+            ]
         )
         return Requester(user_id=user_id, channel_id=channel_id, group_ids=groups)
 
-    async def _members_of(self, group_id: str) -> frozenset[str]:
-        # TODO(workspace-groups): with many workspaces this asks with the default client,
-        # which has no token, so groups resolve empty there; users and channels still apply.
-        cached = self._members.get(group_id)
+    async def _members_of(self, group_id: str, team_id: str | None) -> frozenset[str]:
+        cached = self._members.get((team_id, group_id))
         if cached is not None and self._clock() - cached[0] < _GROUP_TTL:
             return cached[1]
         try:
-            response = await self._slack.usergroups_users_list(usergroup=group_id)
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            client = await self._clients.for_team(team_id)
+            response = await client.usergroups_users_list(usergroup=group_id)
+        except (SlackApiError, WorkspaceNotInstalled, aiohttp.ClientError, TimeoutError) as error:
             # Unknown membership never grants access; the rule falls back to its other lists.
             logger.warning("members of user group %s unknown: %s", group_id, type(error).__name__)
             return frozenset()
         users = response.get("users") or []
         members = frozenset(user for user in users if isinstance(user, str))
-        self._members[group_id] = (self._clock(), members)
+        self._members[(team_id, group_id)] = (self._clock(), members)
         return members
 
 

@@ -156,7 +156,9 @@ class Approvals:
         if user_id == approval.requester_id:
             await tell_clicker("You can't approve or reject your own request.")
             return
-        if not await self._access.is_approver(user_id, held.approvers, held.approver_groups):
+        if not await self._access.is_approver(
+            user_id, held.approvers, held.approver_groups, team_id=held.team_id
+        ):
             await tell_clicker("You're not one of the approvers of this request.")
             return
 

@@ -109,7 +109,7 @@ class Runtime:
             first_poll=self._first_poll,
             threads=threads,
         )
-        access = AccessControl(settings.ACCESS_POLICY_FILE, slack)
+        access = AccessControl(settings.ACCESS_POLICY_FILE, clients)
         approvals = Approvals(
             store,
             clients,

@@ -84,7 +84,9 @@ async def search_options(services: Services, body: dict[str, Any]) -> list[dict[
         async with asyncio.timeout(_OPTIONS_DEADLINE):
             marketcore = await services.marketcores.for_team(team_id_of(body))
             page = await marketcore.list_workflows(query or None, limit=100)
-            allowed = await services.access.allowed(page.workflows, user_id, metadata.channel_id)
+            allowed = await services.access.allowed(
+                page.workflows, user_id, metadata.channel_id, team_id=team_id_of(body)
+            )
     except (MarketCoreError, TimeoutError) as error:
         logger.warning("workflow typeahead failed: %s", type(error).__name__)
         return []

@@ -60,9 +60,10 @@ async def view_for_text(
             view_id=view_id,
             requester_id=requester_id,
             metadata=metadata,
+            team_id=team_id,
         )
     candidates = await services.access.allowed(
-        resolution.candidates, requester_id, metadata.channel_id
+        resolution.candidates, requester_id, metadata.channel_id, team_id=team_id
     )
     if candidates:
         note = None
@@ -99,6 +100,7 @@ async def view_for_workflow_id(
         requester_id=requester_id,
         metadata=metadata,
         input_values=input_values,
+        team_id=team_id,
     )
 
 
@@ -110,12 +112,15 @@ async def view_for_workflow(
     requester_id: str,
     metadata: ModalMetadata,
     input_values: Mapping[str, Any] | None = None,
+    team_id: str | None = None,
 ) -> View:
     """The workflow's form (or confirmation), remembered with the view for the submission.
 
     `input_values` prefill the form (an earlier run's, for "Run again").
     """
-    if not await services.access.allows(workflow, requester_id, metadata.channel_id):
+    if not await services.access.allows(
+        workflow, requester_id, metadata.channel_id, team_id=team_id
+    ):
         logger.info("%s may not run workflow %s here", requester_id, workflow.id)
         return build_error_view(NOT_ALLOWED)
     try:

@@ -59,7 +59,9 @@ async def handle_submission(
     workflow = WorkflowSummary(
         id=context.workflow_id, name=context.workflow_name, tags=context.workflow_tags
     )
-    if not await services.access.allows(workflow, request.requester_id, request.channel_id):
+    if not await services.access.allows(
+        workflow, request.requester_id, request.channel_id, team_id=request.team_id
+    ):
         await ack(response_action="update", view=build_error_view(NOT_ALLOWED))
         return
 

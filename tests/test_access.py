@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from bot.access import AccessControl
 from bot.models import WorkflowSummary
+from bot.slack_clients import SlackClients
 from tests.scenarios.servers import running_server
 
 GROUPS = {"S_OPS": ["U_BOB", "U_CAT"]}
@@ -45,7 +46,7 @@ async def test_members_of_a_named_group_may_run_and_others_may_not(
     tmp_path: Path, slack: tuple[AsyncWebClient, list[str]]
 ) -> None:
     client, _ = slack
-    access = AccessControl(_policy(tmp_path, '"S_OPS"'), client)
+    access = AccessControl(_policy(tmp_path, '"S_OPS"'), SlackClients(client))
     assert await access.allows(SYNC, "U_BOB", "C1")
     assert not await access.allows(SYNC, "U_ANA", "C1")
 
@@ -54,7 +55,7 @@ async def test_group_members_are_looked_up_once_per_few_minutes(
     tmp_path: Path, slack: tuple[AsyncWebClient, list[str]]
 ) -> None:
     client, asked = slack
-    access = AccessControl(_policy(tmp_path, '"S_OPS"'), client)
+    access = AccessControl(_policy(tmp_path, '"S_OPS"'), SlackClients(client))
     for user in ("U_BOB", "U_CAT", "U_ANA"):
         await access.allows(SYNC, user, "C1")
     assert asked == ["S_OPS"]
@@ -64,7 +65,7 @@ async def test_an_unknown_group_grants_nothing(
     tmp_path: Path, slack: tuple[AsyncWebClient, list[str]]
 ) -> None:
     client, _ = slack
-    access = AccessControl(_policy(tmp_path, '"S_GONE"'), client)
+    access = AccessControl(_policy(tmp_path, '"S_GONE"'), SlackClients(client))
     assert not await access.allows(SYNC, "U_BOB", "C1")
 
 
@@ -73,7 +74,7 @@ async def test_a_broken_edit_keeps_the_last_good_policy(
 ) -> None:
     client, _ = slack
     path = _policy(tmp_path, '"S_OPS"')
-    access = AccessControl(path, client)
+    access = AccessControl(path, SlackClients(client))
 
     path.write_text("[[rule]\n")
     stat = path.stat()
@@ -85,7 +86,7 @@ async def test_approvers_are_named_people_or_members_of_named_groups(
     tmp_path: Path, slack: tuple[AsyncWebClient, list[str]]
 ) -> None:
     client, _ = slack
-    access = AccessControl(None, client)
+    access = AccessControl(None, SlackClients(client))
     assert await access.is_approver("U_BOSS", {"U_BOSS"}, set())
     assert await access.is_approver("U_CAT", {"U_BOSS"}, {"S_OPS"})
     assert not await access.is_approver("U_ANA", {"U_BOSS"}, {"S_OPS", "S_GONE"})
@@ -97,7 +98,7 @@ async def test_the_approval_rule_follows_the_policy_file(
     client, _ = slack
     path = tmp_path / "policy.toml"
     path.write_text('[[approval]]\nworkflows = ["Nightly*"]\napprovers = ["U_BOSS"]\n')
-    access = AccessControl(path, client)
+    access = AccessControl(path, SlackClients(client))
     rule = access.approval_for(SYNC)
     assert rule is not None
     assert rule.approvers == frozenset({"U_BOSS"})

@@ -16,9 +16,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import asyncpg
 import pytest
 from pydantic import ValidationError
+from slack_sdk.oauth.installation_store import Installation
 
 from bot.config import Settings
 from bot.models import FormContext, RunStatus, WorkflowRun
+from bot.oauth import open_installations
 from bot.storage.postgres import PostgresStore
 from bot.store import SCHEMA_VERSION, open_store
 from tests.test_tracker import make_run
@@ -255,3 +257,31 @@ async def test_a_dispatch_intent_is_kept_until_settled(opener: Opener) -> None:
     assert await store.unsettled_intents() == [("V1", intent)]
     await store.settle_intent("V1")
     assert await store.unsettled_intents() == []
+
+
+async def test_installations_live_in_postgres_beside_the_bots_tables() -> None:
+    async with fresh_database() as dsn:
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            DATABASE_URL=dsn,
+            SLACK_CLIENT_ID="1111.2222",
+            SLACK_CLIENT_SECRET="client-secret-value",  # type: ignore[arg-type]
+        )
+        installations = await open_installations(settings)
+        assert installations is not None
+        try:
+            await installations.installation_store.async_save(
+                Installation(
+                    app_id="A1",
+                    team_id="T1",
+                    user_id="U1",
+                    bot_token="xoxb-t1",
+                    bot_id="B1",
+                    bot_user_id="UB1",
+                )
+            )
+
+            assert await installations.bot_token("T1") == "xoxb-t1"
+            assert await installations.bot_token("T2") is None
+        finally:
+            await installations.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -124,3 +125,27 @@ async def test_a_state_already_used_is_refused(world: World) -> None:
         assert replayed.status == 401
 
     assert set(world.slack.oauth.workspaces.values()) == {"T1"}
+
+
+async def test_an_expired_state_is_refused(world: World, tmp_path: Path) -> None:
+    async with world.http.get(f"{world.bot_url}/slack/install", allow_redirects=False) as response:
+        state = parse_qs(response.headers["Location"].partition("?")[2])["state"][0]
+    # The admin took longer than the state lives: its expiry is now in the past.
+    with sqlite3.connect(tmp_path / "bot.db") as db:
+        expired = db.execute(
+            "UPDATE slack_oauth_states SET expire_at = '2000-01-01 00:00:00.000000'"
+            " WHERE state = ?",
+            (state,),
+        ).rowcount
+    db.close()
+    assert expired == 1
+
+    async with world.http.get(
+        f"{world.bot_url}/slack/oauth_redirect",
+        params={"code": world.slack.oauth.issue_code("T1"), "state": state},
+        headers={"Cookie": f"slack-app-oauth-state={state}"},
+    ) as redirected:
+        status = redirected.status
+
+    assert status == 401
+    assert world.slack.calls_to("oauth.v2.access") == []

@@ -85,3 +85,28 @@ async def test_a_run_ending_refreshes_its_requesters_home_with_the_teams_token(
     publishes = world.slack.calls_to("views.publish")
     assert len(publishes) >= 2
     assert {call.token for call in publishes} == {token_of(world, "T2")}
+
+
+OPS_ONLY = """
+[default]
+allow = false
+
+[[rule]]
+workflows = ["*"]
+user_groups = ["S0OPS"]
+"""
+
+
+async def test_user_groups_are_looked_up_in_the_asking_workspace(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text(OPS_ONLY)
+    async with running_world(tmp_path / "bot.db", oauth=True, policy_file=policy) as world:
+        world.slack.usergroups["S0OPS"] = ["U1"]
+        await world.install("T1")
+
+        await world.command("Nightly sync", team_id="T1", user_id="U1")
+        await world.wait_for_form()
+
+        lookups = world.slack.calls_to("usergroups.users.list")
+        assert lookups
+        assert {call.token for call in lookups} == {token_of(world, "T1")}
