@@ -14,6 +14,7 @@ from bot.metadata import ModalMetadata
 from bot.modals import build_loading_view
 from bot.publisher import slack_error_code
 from bot.services import Services
+from handlers.bodies import team_id_of
 from handlers.flow import replace_view, view_for_text
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,6 @@ async def open_workflow_modal(
         view_id=view_id,
         requester_id=str(command.get("user_id", "")),
         metadata=metadata,
-        team_id=command.get("team_id") or None,
+        team_id=team_id_of(command),
     )
     await replace_view(client, view_id, opened["view"].get("hash"), view)

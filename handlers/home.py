@@ -29,7 +29,7 @@ def register(app: AsyncApp, services: Services) -> None:
         if event.get("tab") != "home" or not event.get("user"):
             return
         async with services.inflight.track():
-            await services.app_home.opened(str(event["user"]), body.get("team_id") or None)
+            await services.app_home.opened(str(event["user"]), team_id_of(body))
 
     @app.action(HOME_RUN_ACTION_ID)
     async def run_pressed(
