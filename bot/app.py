@@ -47,4 +47,6 @@ def create_app(settings: Settings, services: Services, *, socket_mode: bool = Fa
     approvals.register(app, services)
     if installations is not None:
         workspace_token.register(app, services)
+        # Bolt's own listeners: an uninstalled app or revoked token deletes the installation.
+        app.enable_token_revocation_listeners()
     return app

@@ -59,8 +59,8 @@ def test_the_home_tab_is_on_and_the_messages_tab_read_only() -> None:
     }
 
 
-def test_only_app_home_opened_is_subscribed_and_goes_to_slack_events() -> None:
+def test_only_the_home_and_uninstall_events_are_subscribed_and_go_to_slack_events() -> None:
     events = _manifest()["settings"]["event_subscriptions"]
     assert events["request_url"] == "https://workflow-bot.example.com/slack/events"
-    assert events["bot_events"] == ["app_home_opened"]
+    assert events["bot_events"] == ["app_home_opened", "app_uninstalled", "tokens_revoked"]
     assert "user_events" not in events

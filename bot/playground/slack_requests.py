@@ -173,6 +173,16 @@ def app_home_opened(
     }
     if view is not None and tab == "home":
         event["view"] = copy.deepcopy(view)
+    return event_callback(secret, event, team_id=team_id)
+
+
+def app_uninstalled(secret: str, *, team_id: str = TEAM_ID) -> SignedRequest:
+    """The Events API's `app_uninstalled`, sent when a workspace removes the app."""
+    return event_callback(secret, {"type": "app_uninstalled"}, team_id=team_id)
+
+
+def event_callback(secret: str, event: dict[str, Any], *, team_id: str = TEAM_ID) -> SignedRequest:
+    """An Events API delivery of `event` to the bot of `team_id`."""
     payload = {
         "token": VERIFICATION_TOKEN,
         "team_id": team_id,

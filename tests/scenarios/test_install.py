@@ -10,7 +10,8 @@ from urllib.parse import parse_qs
 import pytest
 
 from bot.oauth import BOT_SCOPES, NOT_INSTALLED
-from tests.scenarios.harness import World, running_world
+from tests.scenarios import slack_requests
+from tests.scenarios.harness import SIGNING_SECRET, World, running_world, wait_until
 
 
 @pytest.fixture
@@ -88,6 +89,33 @@ async def test_a_team_that_never_installed_is_told_so(world: World) -> None:
     await world.slack.wait_for(lambda: bool(world.slack.response_url_posts))
     assert world.slack.response_url_posts[0]["text"] == NOT_INSTALLED
     assert world.slack.calls_to("views.open") == []
+
+
+def installed_teams(database: Path) -> set[str]:
+    """The workspaces Bolt's installation store holds a bot token for."""
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT team_id FROM slack_bots").fetchall()
+    db.close()
+    return {str(team) for (team,) in rows}
+
+
+async def test_a_team_that_uninstalls_is_forgotten_and_told_so_afterwards(
+    world: World, tmp_path: Path
+) -> None:
+    await world.install("T1")
+    await world.install("T2")
+
+    removed = await world.send(slack_requests.app_uninstalled(SIGNING_SECRET, team_id="T1"))
+    assert removed.status == 200
+    # Bolt acknowledges the event first and forgets the workspace right after.
+    await wait_until(lambda: installed_teams(tmp_path / "bot.db") == {"T2"})
+    await world.command("Revenue report", team_id="T1")
+    await world.slack.wait_for(lambda: bool(world.slack.response_url_posts))
+
+    assert world.slack.response_url_posts[0]["text"] == NOT_INSTALLED
+    assert world.slack.calls_to("views.open") == []
+    await world.command("Revenue report", team_id="T2")  # the other workspace carries on
+    await world.wait_for_form()
 
 
 async def test_a_forged_state_is_refused(world: World) -> None:
