@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import aiohttp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -34,11 +35,26 @@ logger = logging.getLogger(__name__)
 _SHUTDOWN_GRACE = 20.0
 
 
-def build_slack_client(settings: Settings) -> AsyncWebClient:
+_SLACK_TIMEOUT_SECONDS = 30.0  # the Web API client's own default, per request
+
+
+def open_slack_session() -> aiohttp.ClientSession:
+    """One connection pool for every Web API call, so calls reuse kept-alive connections.
+
+    Without it the client opens a session and a new connection (a TLS handshake against
+    Slack) for each call. Must be called with the event loop running.
+    """
+    return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=_SLACK_TIMEOUT_SECONDS))
+
+
+def build_slack_client(
+    settings: Settings, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
     """A Web API client on `SLACK_API_URL` that waits out 429s and retries 5xx answers.
 
-    The 429 handler sleeps for `Retry-After` with asyncio, so other requests go on. With
-    OAuth installs it has no token: each workspace's token comes from its installation.
+    The 429 handler sleeps for `Retry-After` with asyncio, so other requests go on; a
+    kept-alive connection the server closed meanwhile is retried by the connection handler.
+    With OAuth installs it has no token: each workspace's token comes from its installation.
     """
     token = settings.SLACK_BOT_TOKEN.get_secret_value() if settings.SLACK_BOT_TOKEN else None
     if settings.oauth_enabled:
@@ -46,6 +62,7 @@ def build_slack_client(settings: Settings) -> AsyncWebClient:
     return AsyncWebClient(
         token=token,
         base_url=settings.SLACK_API_URL,
+        session=session,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
@@ -61,6 +78,7 @@ class Runtime:
         self._settings = settings
         self._first_poll = first_poll
         self._services: Services | None = None
+        self._slack_session: aiohttp.ClientSession | None = None
 
     @property
     def services(self) -> Services:
@@ -83,7 +101,8 @@ class Runtime:
             connect=lambda token: MarketCore(settings.MARKETCORE_MCP_URL, token=token),
         )
 
-        slack = build_slack_client(settings)
+        self._slack_session = open_slack_session()
+        slack = build_slack_client(settings, self._slack_session)
         clients = SlackClients(slack, installations)
         events = RunEvents()
         publisher = SlackPublisher(clients, events)
@@ -160,3 +179,6 @@ class Runtime:
         await services.store.close()
         if services.installations is not None:
             await services.installations.close()
+        if self._slack_session is not None:
+            await self._slack_session.close()
+            self._slack_session = None

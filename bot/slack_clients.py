@@ -57,6 +57,8 @@ class SlackClients:
             base_url=self._default.base_url,
             retry_handlers=self._default.retry_handlers,
             logger=self._default.logger,
+            # Shares the default client's connection pool, when it has one.
+            session=self._default.session,
         )
         self._clients[team_id] = (self._clock(), client)
         return client
