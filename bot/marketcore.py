@@ -20,6 +20,7 @@ from bot.errors import (
     MarketCoreToolError,
     MarketCoreUnavailable,
 )
+from bot.mcp_pool import McpSessionPool
 from bot.mcp_session import CallFailed, Failure, MalformedAnswer, McpSession
 from bot.models import Workflow, WorkflowPage, WorkflowRun
 
@@ -33,7 +34,7 @@ _RETRYABLE = frozenset({Failure.UNREACHABLE, Failure.SESSION_LOST, Failure.SERVE
 
 
 class MarketCore:
-    """MarketCore's workflow tools over one shared MCP session.
+    """MarketCore's workflow tools over shared MCP sessions (one, or a few under load).
 
     Reads are retried with backoff when the connection fails; `run_workflow` never is
     once the request may have reached MarketCore, because a dispatch is not idempotent.
@@ -48,16 +49,18 @@ class MarketCore:
         read_retries: int = 3,
         protocol: str = "auto",
     ) -> None:
-        self._session = McpSession(url, token=token, call_timeout=call_timeout, protocol=protocol)
+        self._sessions = McpSessionPool(
+            lambda: McpSession(url, token=token, call_timeout=call_timeout, protocol=protocol)
+        )
         self._backoff = [_BACKOFF_SECONDS[min(i, 2)] for i in range(read_retries)]
 
     async def start(self) -> None:
         """Start the session owner; connects in the background, so MarketCore may be down."""
-        await self._session.start()
+        await self._sessions.start()
 
     async def aclose(self) -> None:
-        """Close the session; calls made afterwards fail with `MarketCoreUnavailable`."""
-        await self._session.aclose()
+        """Close the sessions; calls made afterwards fail with `MarketCoreUnavailable`."""
+        await self._sessions.aclose()
 
     async def list_workflows(
         self, query: str | None = None, *, limit: int | None = None, cursor: str | None = None
@@ -125,7 +128,7 @@ class MarketCore:
     ) -> dict[str, Any]:
         """One call, its answer unwrapped; `CallFailed` is left for the caller to judge."""
         try:
-            result = await self._session.call_tool(tool, arguments)
+            result = await self._sessions.call_tool(tool, arguments)
         except MCPError as exc:
             raise MarketCoreToolError(
                 f"MarketCore refused {tool}: {exc.message}", tool=tool, subject=subject
