@@ -15,6 +15,7 @@ import aiosqlite
 from bot.models import Approval, ApprovalState, FormContext, TrackedRun, WorkflowRun
 from bot.storage import migrations
 from bot.storage.base import FORM_TTL_SECONDS, Store
+from bot.storage.recent_forms import RecentForms
 from bot.storage.rows import (
     APPROVAL_COLUMN_COUNT,
     APPROVAL_COLUMNS,
@@ -42,6 +43,7 @@ class SqliteStore(Store):
         # saves a round trip to the connection's thread per write, and needs no lock, since
         # the thread runs statements one at a time in the order they were sent.
         self._db = db
+        self._recent_forms = RecentForms()
 
     @classmethod
     async def open_file(cls, path: pathlib.Path | str) -> SqliteStore:
@@ -68,10 +70,18 @@ class SqliteStore(Store):
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             form_values(form, time.time()),
         )
+        self._recent_forms.remember(form)
 
     async def load_form(self, view_id: str) -> FormContext | None:
+        form = self._recent_forms.get(view_id)
+        if form is not None:
+            return form
         rows = await self._read("SELECT * FROM forms WHERE view_id = ?", (view_id,))
-        return form_from_row(rows[0]) if rows else None
+        if not rows:
+            return None
+        form = form_from_row(rows[0])
+        self._recent_forms.remember(form)
+        return form
 
     async def claim_dispatch(self, key: str) -> bool:
         inserted = await self._write(
