@@ -272,25 +272,26 @@ class Approvals:
     async def _dispatch(
         self, approval: Approval, held: HeldRequest, values: dict[str, Any]
     ) -> None:
-        # A second claim (a retried request, another replica, a restart) finds it taken.
-        key = f"approval:{approval.approval_id}"
-        if not await self._store.claim_dispatch(key):
-            logger.info("approval %s was already dispatched; ignoring the repeat", key)
-            return
-        await self._dispatcher.dispatch(
-            DispatchRequest(
-                workflow_id=approval.workflow_id,
-                workflow_name=approval.workflow_name,
-                input_values=values,
-                inputs_summary=held.inputs_summary,
-                channel_id=approval.channel_id,
-                requester_id=approval.requester_id,
-                response_url=held.response_url,
-                storable_values=held.storable_values,
-                dispatch_key=key,
-                team_id=held.team_id,
-            )
+        request = DispatchRequest(
+            workflow_id=approval.workflow_id,
+            workflow_name=approval.workflow_name,
+            input_values=values,
+            inputs_summary=held.inputs_summary,
+            channel_id=approval.channel_id,
+            requester_id=approval.requester_id,
+            response_url=held.response_url,
+            storable_values=held.storable_values,
+            dispatch_key=f"approval:{approval.approval_id}",
+            team_id=held.team_id,
         )
+        # A second claim (a retried request, another replica, a restart) finds it taken;
+        # the first keeps the dispatch's intent until MarketCore answers.
+        if not await self._dispatcher.claim(request):
+            logger.info(
+                "approval %s was already dispatched; ignoring the repeat", request.dispatch_key
+            )
+            return
+        await self._dispatcher.dispatch(request)
 
     async def _rejected(self, approval: Approval, held: HeldRequest, user_id: str) -> None:
         waited = (approval.decided_at or self._clock()) - approval.created_at

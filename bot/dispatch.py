@@ -64,7 +64,8 @@ class DispatchRequest:
     response_url: str | None
     # What may be kept for "Run again": the input values without secrets.
     storable_values: dict[str, Any] | None = None
-    # The claimed dispatch key (the view id): the intent is kept under it until settled.
+    # The dispatch key (the view id), taken with `Dispatcher.claim` before dispatching:
+    # the intent is kept under it until settled.
     dispatch_key: str | None = None
     # The Slack workspace it came from; None in single-workspace mode.
     team_id: str | None = None
@@ -107,13 +108,20 @@ class Dispatcher:
         self._first_poll = first_poll
         self._clock = clock
 
+    async def claim(self, request: DispatchRequest) -> bool:
+        """Take the request's dispatch key; False when it was taken before (a repeat).
+
+        The intent is written with the key, in one trip to the store, and kept until the
+        outcome is known: if the process dies before MarketCore answers, the next start
+        tells the requester instead of saying nothing.
+        """
+        if request.dispatch_key is None:
+            raise ValueError("only a request with a dispatch key can be claimed")
+        return await self._store.claim_dispatch(request.dispatch_key, _intent(request))
+
     async def dispatch(self, request: DispatchRequest) -> None:
         """Start the run and post its status; failures become a note to the requester."""
         started = time.monotonic()
-        if request.dispatch_key is not None:
-            # Kept until the outcome is known: if the process dies while MarketCore is
-            # being asked, the next start tells the requester instead of saying nothing.
-            await self._store.note_intent(request.dispatch_key, _intent(request))
         marketcore = await self._marketcores.for_team(request.team_id)
         try:
             run = await marketcore.run_workflow(request.workflow_id, request.input_values)

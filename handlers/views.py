@@ -71,8 +71,13 @@ async def handle_submission(
         await ack(response_action="update", view=build_error_view(NEEDS_KEY))
         return
 
-    # One view, one run: a second submit or a retried request finds the key taken.
-    if not await services.store.claim_dispatch(view_id):
+    # One view, one run: a second submit or a retried request finds the key taken. A run
+    # dispatched now keeps its intent with the key; one held for approval has none yet.
+    if rule is None:
+        claimed = await services.dispatcher.claim(request)
+    else:
+        claimed = await services.store.claim_dispatch(view_id)
+    if not claimed:
         logger.info("view %s was already dispatched; ignoring the repeat", view_id)
         await ack()
         return

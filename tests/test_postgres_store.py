@@ -285,3 +285,14 @@ async def test_installations_live_in_postgres_beside_the_bots_tables() -> None:
             assert await installations.bot_token("T2") is None
         finally:
             await installations.close()
+
+
+async def test_a_first_claim_keeps_its_intent_and_a_repeat_changes_nothing(
+    opener: Opener,
+) -> None:
+    store = await opener()
+    intent = {"workflow_id": "wf", "channel_id": "C1", "requester_id": "U1", "response_url": None}
+    assert await store.claim_dispatch("V1", intent)
+    assert not await store.claim_dispatch("V1", {**intent, "channel_id": "C2"})
+
+    assert await store.unsettled_intents() == [("V1", intent)]

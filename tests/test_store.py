@@ -119,6 +119,16 @@ async def test_forms_older_than_a_day_are_pruned_on_open(db_path: pathlib.Path) 
         await store.close()
 
 
+async def test_a_first_claim_keeps_its_intent_and_a_repeat_changes_nothing(
+    store: Store,
+) -> None:
+    intent = {"workflow_id": "wf-1", "channel_id": "C1", "requester_id": "U1", "response_url": None}
+    assert await store.claim_dispatch("V1", intent)
+    assert not await store.claim_dispatch("V1", {**intent, "channel_id": "C2"})
+
+    assert await store.unsettled_intents() == [("V1", intent)]
+
+
 async def test_claim_dispatch_is_true_once(store: Store) -> None:
     assert await store.claim_dispatch("V1:hash") is True
     assert await store.claim_dispatch("V1:hash") is False

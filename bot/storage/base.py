@@ -35,8 +35,13 @@ class Store(abc.ABC):
         """The form context saved for `view_id`, or None."""
 
     @abc.abstractmethod
-    async def claim_dispatch(self, key: str) -> bool:
-        """True the first time `key` is claimed (by any process), False ever after."""
+    async def claim_dispatch(
+        self, key: str, intent: Mapping[str, str | None] | None = None
+    ) -> bool:
+        """True the first time `key` is claimed (by any process), False ever after.
+
+        A first claim keeps `intent` with the key in the same write, as `note_intent` would.
+        """
 
     @abc.abstractmethod
     async def note_intent(self, key: str, intent: Mapping[str, str | None]) -> None:

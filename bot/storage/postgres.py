@@ -83,12 +83,15 @@ class PostgresStore(Store):
         row = await self._pool.fetchrow("SELECT * FROM forms WHERE view_id = $1", view_id)
         return None if row is None else form_from_row(row)
 
-    async def claim_dispatch(self, key: str) -> bool:
+    async def claim_dispatch(
+        self, key: str, intent: Mapping[str, str | None] | None = None
+    ) -> bool:
         status = await self._execute(
-            "INSERT INTO dispatch_keys (key, claimed_at) VALUES ($1, $2)"
+            "INSERT INTO dispatch_keys (key, claimed_at, intent_json) VALUES ($1, $2, $3)"
             " ON CONFLICT (key) DO NOTHING",
             key,
             time.time(),
+            None if intent is None else json.dumps(intent),
         )
         return status == "INSERT 0 1"
 

@@ -83,10 +83,12 @@ class SqliteStore(Store):
         self._recent_forms.remember(form)
         return form
 
-    async def claim_dispatch(self, key: str) -> bool:
+    async def claim_dispatch(
+        self, key: str, intent: Mapping[str, str | None] | None = None
+    ) -> bool:
         inserted = await self._write(
-            "INSERT OR IGNORE INTO dispatch_keys (key, claimed_at) VALUES (?, ?)",
-            (key, time.time()),
+            "INSERT OR IGNORE INTO dispatch_keys (key, claimed_at, intent_json) VALUES (?, ?, ?)",
+            (key, time.time(), None if intent is None else json.dumps(intent)),
         )
         return inserted == 1
 

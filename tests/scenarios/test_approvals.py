@@ -301,6 +301,8 @@ async def test_an_approval_a_stop_left_undispatched_is_dispatched_once_on_start(
     # The process stopped right after the decision was stored, before it dispatched.
     store = await Store.open(database)
     try:
+        # Held, not dispatched: nothing for a restart to report as interrupted.
+        assert await store.unsettled_intents() == []
         (pending,) = await store.pending_approvals()
         decided = await store.decide_approval(
             pending.approval_id, ApprovalState.APPROVED, decided_by=APPROVER, now=time.time()
