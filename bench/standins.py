@@ -49,10 +49,15 @@ class RunBoard:
 
 
 class EditLog:
-    """Slack's `chat.update` (and `auth.test`): records when each message ts was edited."""
+    """Slack's `chat.update` (and `auth.test`): records when each message ts was edited.
+
+    Only edits that show a run's end count in `edits`; the tracker's progress edits
+    ("running", while a long run goes on) are counted apart, in `progress_edits`.
+    """
 
     def __init__(self) -> None:
         self.edits: dict[str, list[float]] = {}
+        self.progress_edits = 0
 
     def asgi_app(self) -> Starlette:
         return Starlette(routes=[Route("/api/{method}", self._serve, methods=["POST"])])
@@ -66,5 +71,9 @@ class EditLog:
         else:
             args = dict(await request.form())
         ts = str(args.get("ts"))
-        self.edits.setdefault(ts, []).append(time.time())
+        # The message's text is "<workflow name>: <status>".
+        if str(args.get("text", "")).endswith((": running", ": pending")):
+            self.progress_edits += 1
+        else:
+            self.edits.setdefault(ts, []).append(time.time())
         return JSONResponse({"ok": True, "channel": str(args.get("channel")), "ts": ts})
