@@ -4,8 +4,8 @@ The SDK writes every request of a session from one task, a few event loop turns 
 message: in a burst of fifty calls the last one waits for the forty-nine before it to be
 written (about 100 ms with fifty people at once on two cores). Spreading the calls over
 a few sessions shortens that queue. One session is opened at start, as before; another
-only when every open one already carries `calls_per_session` calls in flight. Each session still
-connects, dies and is rebuilt on its own.
+only when every open one already carries `calls_per_session` calls in flight. Each
+session still connects, dies and is rebuilt on its own.
 """
 
 from __future__ import annotations
