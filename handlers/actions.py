@@ -13,7 +13,7 @@ from bot.errors import MarketCoreError
 from bot.metadata import ModalMetadata
 from bot.modals import PICK_ACTION_ID, build_loading_view, build_workflow_options
 from bot.services import Services
-from handlers.bodies import team_id_of
+from handlers.bodies import team_id_of, user_id_of
 from handlers.flow import replace_view, view_for_workflow_id
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ async def show_picked_workflow(
         services,
         workflow_id,
         view_id=view_id,
-        requester_id=str((body.get("user") or {}).get("id", "")),
+        requester_id=user_id_of(body),
         metadata=metadata,
         team_id=team_id_of(body),
     )
@@ -77,7 +77,7 @@ async def search_options(services: Services, body: dict[str, Any]) -> list[dict[
     """Workflows the person may run whose name matches what they typed (at most 100)."""
     query = str(body.get("value") or "").strip()
     metadata = ModalMetadata.decode((body.get("view") or {}).get("private_metadata"))
-    user_id = str((body.get("user") or {}).get("id", ""))
+    user_id = user_id_of(body)
     if metadata is None:
         return []
     try:

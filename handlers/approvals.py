@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.approval_messages import APPROVE_ACTION_ID, REJECT_ACTION_ID
 from bot.services import Services
-from handlers.bodies import team_id_of
+from handlers.bodies import team_id_of, user_id_of
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -31,7 +31,7 @@ async def _decide(
     async with services.inflight.track():
         await services.approvals.decide(
             str(action.get("value") or ""),
-            str((body.get("user") or {}).get("id", "")),
+            user_id_of(body),
             approve=approve,
             channel_id=str((body.get("channel") or {}).get("id", "")),
             response_url=body.get("response_url") or None,

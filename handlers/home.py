@@ -14,7 +14,7 @@ from bot.metadata import ModalMetadata
 from bot.modals import build_loading_view
 from bot.publisher import slack_error_code
 from bot.services import Services
-from handlers.bodies import team_id_of
+from handlers.bodies import team_id_of, user_id_of
 from handlers.flow import replace_view, view_for_workflow_id
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ async def open_workflow_from_home(
     The Home has no channel, so the run reports in the person's DM with the app: a
     message posted to a user id lands there. The access policy is applied as usual.
     """
-    user_id = str((body.get("user") or {}).get("id", ""))
+    user_id = user_id_of(body)
     workflow_id = str(action.get("value") or "")
     if not user_id or not workflow_id:
         logger.warning("Run pressed on the Home without a person or a workflow; ignored")
@@ -85,7 +85,7 @@ async def save_notify_choice(
     services: Services, body: dict[str, Any], action: dict[str, Any]
 ) -> None:
     """Store the ticked or cleared preference, then redraw the Home to show it."""
-    user_id = str((body.get("user") or {}).get("id", ""))
+    user_id = user_id_of(body)
     selected = [str(option.get("value")) for option in action.get("selected_options") or []]
     enabled = notify_choice(selected)
 

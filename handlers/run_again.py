@@ -14,7 +14,7 @@ from bot.metadata import ModalMetadata
 from bot.modals import build_error_view, build_loading_view
 from bot.publisher import slack_error_code
 from bot.services import Services
-from handlers.bodies import team_id_of
+from handlers.bodies import team_id_of, user_id_of
 from handlers.flow import replace_view, view_for_workflow_id
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ async def open_run_again(
     the run's channel, exactly as for `/run-workflow` there.
     """
     run = await services.store.get_run(str(action.get("value") or ""))
-    user_id = str((body.get("user") or {}).get("id", ""))
+    user_id = user_id_of(body)
     channel_id = run.channel_id if run else str((body.get("channel") or {}).get("id", ""))
     metadata = ModalMetadata(channel_id=channel_id, response_url=body.get("response_url") or None)
 

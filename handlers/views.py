@@ -17,7 +17,7 @@ from bot.modals import RUN_CALLBACK_ID, build_error_view
 from bot.models import FormContext, WorkflowSummary
 from bot.services import Services
 from bot.submission import read_submission
-from handlers.bodies import team_id_of
+from handlers.bodies import team_id_of, user_id_of
 from handlers.flow import NOT_ALLOWED
 
 logger = logging.getLogger(__name__)
@@ -98,14 +98,13 @@ def _dispatch_request(
 ) -> DispatchRequest:
     # The submission itself has no channel: it travels in the modal's metadata.
     metadata = ModalMetadata.decode(view.get("private_metadata"))
-    user = body.get("user") or {}
     return DispatchRequest(
         workflow_id=context.workflow_id,
         workflow_name=context.workflow_name,
         input_values=values,
         inputs_summary=tuple(summarize_inputs(form, values)),
         channel_id=metadata.channel_id if metadata else context.channel_id,
-        requester_id=str(user.get("id") or context.requester_id),
+        requester_id=user_id_of(body) or context.requester_id,
         response_url=metadata.response_url if metadata else context.response_url,
         storable_values=storable_inputs(form, values),
         dispatch_key=context.view_id,
