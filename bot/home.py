@@ -21,8 +21,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.messages import format_duration
-from bot.models import RunStatus, TrackedRun
+from bot.messages import STATUS_EMOJI, format_duration
+from bot.models import TrackedRun
 from bot.text import escape_mrkdwn, is_web_url, shorten, workflow_url
 from bot.workspace_token_views import build_token_home_blocks
 
@@ -38,14 +38,6 @@ RECENT_RUNS_SHOWN = 10
 RECENT_WORKFLOWS_SHOWN = 5
 _BUTTON_VALUE_CHARS = 2000
 _NAME_CHARS = 200
-
-_STATUS_EMOJI: dict[RunStatus, str] = {
-    RunStatus.PENDING: ":hourglass_flowing_sand:",
-    RunStatus.RUNNING: ":arrows_counterclockwise:",
-    RunStatus.SUCCEEDED: ":white_check_mark:",
-    RunStatus.FAILED: ":x:",
-    RunStatus.SKIPPED: ":fast_forward:",
-}
 
 _EMPTY = (
     "You haven't run any workflows yet. Type `/run-workflow` in any channel to choose "
@@ -120,7 +112,7 @@ def _run_section(run: TrackedRun) -> SectionBlock:
     when = slack_date(run.dispatched_at)
     if run.ended_at is not None and run.status.is_final:
         when += f" · took {format_duration(run.ended_at - run.dispatched_at)}"
-    text = f"{_STATUS_EMOJI[run.status]} *{name}*: *{run.status.value}*\n{when}"
+    text = f"{STATUS_EMOJI[run.status]} *{name}*: *{run.status.value}*\n{when}"
 
     url = run.link_url if is_web_url(run.link_url) else workflow_url(run.workflow_id)
     # Link buttons still send an action; the app acknowledges "open_run" everywhere.

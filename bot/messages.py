@@ -23,7 +23,17 @@ from bot.text import escape_mrkdwn, is_web_url, shorten, workflow_url
 RUN_AGAIN_ACTION_ID = "run_again"
 _BUTTON_VALUE_CHARS = 2000
 
-_LOST = (":grey_question:", "no longer known to MarketCore")
+# How each state looks wherever a run is shown (status message, its DM, the Home).
+STATUS_EMOJI: dict[RunStatus, str] = {
+    RunStatus.PENDING: ":hourglass_flowing_sand:",
+    RunStatus.RUNNING: ":arrows_counterclockwise:",
+    RunStatus.SUCCEEDED: ":white_check_mark:",
+    RunStatus.FAILED: ":x:",
+    RunStatus.SKIPPED: ":fast_forward:",
+}
+LOST_EMOJI = ":grey_question:"  # a run MarketCore no longer knows
+
+_LOST_WORDS = "no longer known to MarketCore"
 _LOST_NOTE = (
     "MarketCore no longer knows this run (it may have been deleted), so I stopped "
     "following it. Its last known state was *{status}*; open it in MarketCore to check."
@@ -33,12 +43,12 @@ _LOST_NOTE = (
 _MAX_SUMMARY_FIELDS = 10
 _FIELD_CHARS = 2000
 
-_HEADLINES: dict[RunStatus, tuple[str, str]] = {
-    RunStatus.PENDING: (":hourglass_flowing_sand:", "pending: accepted, waiting to start"),
-    RunStatus.RUNNING: (":arrows_counterclockwise:", "running"),
-    RunStatus.SUCCEEDED: (":white_check_mark:", "succeeded"),
-    RunStatus.FAILED: (":x:", "failed"),
-    RunStatus.SKIPPED: (":fast_forward:", "skipped: the runner decided no work was needed"),
+_HEADLINES: dict[RunStatus, str] = {
+    RunStatus.PENDING: "pending: accepted, waiting to start",
+    RunStatus.RUNNING: "running",
+    RunStatus.SUCCEEDED: "succeeded",
+    RunStatus.FAILED: "failed",
+    RunStatus.SKIPPED: "skipped: the runner decided no work was needed",
 }
 
 
@@ -74,7 +84,7 @@ def build_status_message(
     blocks.extend(_run_again(run))
     blocks.append(_footer(run))
 
-    status_word = _LOST[1] if run.lost else run.status.value
+    status_word = _LOST_WORDS if run.lost else run.status.value
     text = f"{escape_mrkdwn(run.workflow_name)}: {status_word}"
     return SlackMessage(text=shorten(text, 300), blocks=blocks)
 
@@ -88,7 +98,8 @@ def build_fallback_note(channel_id: str) -> str:
 
 
 def _headline(run: TrackedRun) -> SectionBlock:
-    emoji, words = _LOST if run.lost else _HEADLINES[run.status]
+    emoji = LOST_EMOJI if run.lost else STATUS_EMOJI[run.status]
+    words = _LOST_WORDS if run.lost else _HEADLINES[run.status]
     name = escape_mrkdwn(shorten(run.workflow_name, 200))
     text = f"{emoji} <@{run.requester_id}> started *{name}*: *{words}*"
 

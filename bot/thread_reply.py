@@ -16,18 +16,24 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.messages import SlackMessage, format_duration, inputs_summary_blocks
+from bot.messages import (
+    LOST_EMOJI,
+    STATUS_EMOJI,
+    SlackMessage,
+    format_duration,
+    inputs_summary_blocks,
+)
 from bot.models import RunStatus, TrackedRun
 from bot.text import escape_mrkdwn, is_web_url, shorten
 
-_OUTCOMES: dict[RunStatus, tuple[str, str]] = {
-    RunStatus.PENDING: (":hourglass_flowing_sand:", "is pending"),
-    RunStatus.RUNNING: (":arrows_counterclockwise:", "is running"),
-    RunStatus.SUCCEEDED: (":white_check_mark:", "succeeded"),
-    RunStatus.FAILED: (":x:", "failed"),
-    RunStatus.SKIPPED: (":fast_forward:", "was skipped: no work was needed"),
+_OUTCOMES: dict[RunStatus, str] = {
+    RunStatus.PENDING: "is pending",
+    RunStatus.RUNNING: "is running",
+    RunStatus.SUCCEEDED: "succeeded",
+    RunStatus.FAILED: "failed",
+    RunStatus.SKIPPED: "was skipped: no work was needed",
 }
-_LOST = (":grey_question:", "is no longer known to MarketCore")
+_LOST = "is no longer known to MarketCore"
 
 
 def build_thread_reply(run: TrackedRun) -> SlackMessage:
@@ -44,7 +50,8 @@ def build_thread_reply(run: TrackedRun) -> SlackMessage:
 
 def build_end_dm(run: TrackedRun, *, permalink: str | None = None) -> SlackMessage:
     """The short direct message a requester who opted in gets when their run ends."""
-    emoji, outcome = _LOST if run.lost else _OUTCOMES[run.status]
+    emoji = LOST_EMOJI if run.lost else STATUS_EMOJI[run.status]
+    outcome = _LOST if run.lost else _OUTCOMES[run.status]
     name = escape_mrkdwn(shorten(run.workflow_name, 200))
     text = f"{emoji} Your run of *{name}* {outcome}."
     if permalink and is_web_url(permalink):
