@@ -149,29 +149,6 @@ async def test_run_input_values_round_trip(opener: Opener) -> None:
     assert second.input_values is None
 
 
-async def test_a_runs_workspace_round_trips(opener: Opener) -> None:
-    store = await opener()
-    await store.add_run(make_run("r1", team_id="T1"))
-    await store.add_run(make_run("r2"))
-
-    first, second = await store.get_run("r1"), await store.get_run("r2")
-    assert first is not None
-    assert first.team_id == "T1"
-    assert second is not None
-    assert second.team_id is None
-
-
-async def test_a_workspaces_sealed_token_is_kept_and_replaced(opener: Opener) -> None:
-    store = await opener()
-    assert await store.workspace_token("T1") is None
-
-    await store.set_workspace_token("T1", "sealed-1", set_by="U1", now=1.0)
-    await store.set_workspace_token("T1", "sealed-2", set_by="U2", now=2.0)
-
-    assert await store.workspace_token("T1") == "sealed-2"
-    assert await store.workspace_token("T2") is None
-
-
 async def test_run_round_trips_and_records_its_end_once(opener: Opener) -> None:
     store = await opener()
     await store.add_run(make_run("r1", posted=False))
@@ -285,14 +262,3 @@ async def test_installations_live_in_postgres_beside_the_bots_tables() -> None:
             assert await installations.bot_token("T2") is None
         finally:
             await installations.close()
-
-
-async def test_a_first_claim_keeps_its_intent_and_a_repeat_changes_nothing(
-    opener: Opener,
-) -> None:
-    store = await opener()
-    intent = {"workflow_id": "wf", "channel_id": "C1", "requester_id": "U1", "response_url": None}
-    assert await store.claim_dispatch("V1", intent)
-    assert not await store.claim_dispatch("V1", {**intent, "channel_id": "C2"})
-
-    assert await store.unsettled_intents() == [("V1", intent)]

@@ -119,16 +119,6 @@ async def test_forms_older_than_a_day_are_pruned_on_open(db_path: pathlib.Path) 
         await store.close()
 
 
-async def test_a_first_claim_keeps_its_intent_and_a_repeat_changes_nothing(
-    store: Store,
-) -> None:
-    intent = {"workflow_id": "wf-1", "channel_id": "C1", "requester_id": "U1", "response_url": None}
-    assert await store.claim_dispatch("V1", intent)
-    assert not await store.claim_dispatch("V1", {**intent, "channel_id": "C2"})
-
-    assert await store.unsettled_intents() == [("V1", intent)]
-
-
 async def test_claim_dispatch_is_true_once(store: Store) -> None:
     assert await store.claim_dispatch("V1:hash") is True
     assert await store.claim_dispatch("V1:hash") is False
@@ -176,27 +166,6 @@ async def test_run_input_values_round_trip_and_may_be_absent(store: Store) -> No
     assert with_values.input_values == values
     assert without is not None
     assert without.input_values is None
-
-
-async def test_a_runs_workspace_round_trips_and_may_be_absent(store: Store) -> None:
-    await store.add_run(make_run("team", team_id="T1"))
-    await store.add_run(make_run("single"))
-
-    team, single = await store.get_run("team"), await store.get_run("single")
-    assert team is not None
-    assert team.team_id == "T1"
-    assert single is not None
-    assert single.team_id is None
-
-
-async def test_a_workspaces_sealed_token_is_kept_and_replaced(store: Store) -> None:
-    assert await store.workspace_token("T1") is None
-
-    await store.set_workspace_token("T1", "sealed-1", set_by="U1", now=1.0)
-    await store.set_workspace_token("T1", "sealed-2", set_by="U2", now=2.0)
-
-    assert await store.workspace_token("T1") == "sealed-2"
-    assert await store.workspace_token("T2") is None
 
 
 async def test_a_file_from_the_first_schema_version_is_migrated_keeping_its_runs(

@@ -1,4 +1,5 @@
-"""What the store keeps about people: their runs, their preference, their approvals.
+"""What the store keeps about people and workspaces: their runs, preferences, approvals,
+workspace tokens, and the intent a dispatch claim keeps.
 
 Every test runs against both backends: a SQLite file, and Postgres where a server is
 configured (`WORKFLOW_BOT_TEST_POSTGRES`; see tests/test_postgres_store.py).
@@ -132,3 +133,34 @@ async def test_approved_since_lists_only_recent_approvals_in_decision_order(stor
     recent = await store.approved_since(100.0)
 
     assert [approval.approval_id for approval in recent] == ["first", "second"]
+
+
+async def test_a_first_claim_keeps_its_intent_and_a_repeat_changes_nothing(
+    store: Store,
+) -> None:
+    intent = {"workflow_id": "wf-1", "channel_id": "C1", "requester_id": "U1", "response_url": None}
+    assert await store.claim_dispatch("V1", intent)
+    assert not await store.claim_dispatch("V1", {**intent, "channel_id": "C2"})
+
+    assert await store.unsettled_intents() == [("V1", intent)]
+
+
+async def test_a_runs_workspace_round_trips_and_may_be_absent(store: Store) -> None:
+    await store.add_run(make_run("team", team_id="T1"))
+    await store.add_run(make_run("single"))
+
+    team, single = await store.get_run("team"), await store.get_run("single")
+    assert team is not None
+    assert team.team_id == "T1"
+    assert single is not None
+    assert single.team_id is None
+
+
+async def test_a_workspaces_sealed_token_is_kept_and_replaced(store: Store) -> None:
+    assert await store.workspace_token("T1") is None
+
+    await store.set_workspace_token("T1", "sealed-1", set_by="U1", now=1.0)
+    await store.set_workspace_token("T1", "sealed-2", set_by="U2", now=2.0)
+
+    assert await store.workspace_token("T1") == "sealed-2"
+    assert await store.workspace_token("T2") is None
