@@ -33,17 +33,12 @@ from bot.held_request import HeldRequest, hold_request, open_values
 from bot.messages import SlackMessage
 from bot.models import Approval, ApprovalState
 from bot.policy import ApprovalRule
-from bot.publisher import SlackPublisher, slack_error_code
+from bot.publisher import CANNOT_POST, SlackPublisher, slack_error_code
 from bot.slack_clients import SlackClients
 from bot.store import Store
 from bot.text import escape_mrkdwn
 
 logger = logging.getLogger(__name__)
-
-# Errors meaning "the bot may not post in this channel".
-_CANNOT_POST = frozenset(
-    {"not_in_channel", "channel_not_found", "is_archived", "restricted_action", "cannot_dm_bot"}
-)
 
 # Approvals decided this recently and never dispatched are dispatched on start.
 _RESUME_WINDOW_SECONDS = 24 * 3600.0
@@ -107,7 +102,7 @@ class Approvals:
                 channel=request.channel_id, text=message.text, blocks=message.blocks
             )
         except SlackApiError as error:
-            if slack_error_code(error) not in _CANNOT_POST:
+            if slack_error_code(error) not in CANNOT_POST:
                 raise
             await self._not_posted(approval, held)
             return

@@ -19,7 +19,7 @@ from bot.slack_clients import SlackClients
 logger = logging.getLogger(__name__)
 
 # Errors meaning "the bot may not post here": tell the requester directly instead.
-_CANNOT_POST = frozenset(
+CANNOT_POST = frozenset(
     {"not_in_channel", "channel_not_found", "is_archived", "restricted_action", "cannot_dm_bot"}
 )
 
@@ -50,7 +50,7 @@ class SlackPublisher:
         try:
             return await self._post(client, run.channel_id, message, run_id=run.run_id)
         except SlackApiError as error:
-            if slack_error_code(error) not in _CANNOT_POST:
+            if slack_error_code(error) not in CANNOT_POST:
                 raise
             logger.info(
                 "cannot post in %s (%s); telling requester", run.channel_id, slack_error_code(error)
