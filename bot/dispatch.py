@@ -20,7 +20,7 @@ from bot.errors import (
     MarketCoreToolError,
 )
 from bot.models import TrackedRun, WorkflowRun
-from bot.publisher import SlackPublisher, slack_error_code
+from bot.publisher import SlackPublisher, describe_failure, slack_error_code
 from bot.run_thread import RunThreads
 from bot.store import Store
 from bot.text import escape_mrkdwn, workflow_url
@@ -80,10 +80,6 @@ def _is_passing(error: Exception) -> bool:
         return True  # the connection, not Slack's answer
     status = getattr(error.response, "status_code", 0)
     return status >= 500 or slack_error_code(error) in _PASSING_SLACK_ERRORS
-
-
-def _describe(error: Exception) -> str:
-    return slack_error_code(error) if isinstance(error, SlackApiError) else type(error).__name__
 
 
 class Dispatcher:
@@ -181,13 +177,13 @@ class Dispatcher:
                     logger.error(
                         "could not post the status of run %s (%s); the tracker posts it later",
                         run.run_id,
-                        _describe(error),
+                        describe_failure(error),
                     )
                     raise _NotPostedYet from error
                 logger.warning(
                     "could not post the status of run %s (%s); trying again in %.0f s",
                     run.run_id,
-                    _describe(error),
+                    describe_failure(error),
                     pause,
                 )
             await asyncio.sleep(pause)

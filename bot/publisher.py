@@ -175,3 +175,9 @@ def slack_error_code(error: SlackApiError) -> str:
         return str(error.response.get("error", "unknown_error"))
     except (ValueError, AttributeError):
         return "unreadable_answer"
+
+
+def describe_failure(error: BaseException) -> str:
+    """For a log line: Slack's error code, or the kind of failure (never its text, which
+    may carry a URL or a token)."""
+    return slack_error_code(error) if isinstance(error, SlackApiError) else type(error).__name__

@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import WorkspaceNotInstalled
 from bot.models import TrackedRun
-from bot.publisher import slack_error_code
+from bot.publisher import describe_failure
 from bot.slack_clients import SlackClients
 from bot.store import Store
 from bot.thread_reply import build_end_dm, build_thread_reply
@@ -91,7 +91,9 @@ class RunThreads:
             )
         except _SLACK_FAILURES as error:
             logger.warning(
-                "could not edit the thread reply of run %s (%s)", run.run_id, _describe(error)
+                "could not edit the thread reply of run %s (%s)",
+                run.run_id,
+                describe_failure(error),
             )
             return
         logger.info("updated thread reply of run %s", run.run_id)
@@ -108,7 +110,10 @@ class RunThreads:
             )
         except Exception as error:
             logger.warning(
-                "could not DM %s about run %s (%s)", run.requester_id, run.run_id, _describe(error)
+                "could not DM %s about run %s (%s)",
+                run.requester_id,
+                run.run_id,
+                describe_failure(error),
             )
             return
         logger.info("sent end-of-run DM of run %s to %s", run.run_id, run.requester_id)
@@ -123,7 +128,9 @@ class RunThreads:
             )
         except _SLACK_FAILURES as error:
             logger.warning(
-                "could not post the thread reply of run %s (%s)", run.run_id, _describe(error)
+                "could not post the thread reply of run %s (%s)",
+                run.run_id,
+                describe_failure(error),
             )
             return None
         logger.info(
@@ -143,13 +150,7 @@ class RunThreads:
                 channel=run.message_channel, message_ts=run.message_ts
             )
         except _SLACK_FAILURES as error:
-            logger.info("no permalink for run %s (%s)", run.run_id, _describe(error))
+            logger.info("no permalink for run %s (%s)", run.run_id, describe_failure(error))
             return None
         permalink = response.get("permalink")
         return permalink if isinstance(permalink, str) else None
-
-
-def _describe(error: BaseException) -> str:
-    if isinstance(error, SlackApiError):
-        return slack_error_code(error)
-    return type(error).__name__
