@@ -141,14 +141,18 @@ async def batch(world: World, target: str, users: int, samples: Samples | None) 
 async def measure(levels: dict[int, int], *, run_seconds: float = 3600.0) -> Samples:
     """`levels` maps concurrent users to rounds; each round runs both targets, order swapped.
 
+    Before the counted rounds of a level, one uncounted round of each target warms it up.
+
     Runs last `run_seconds` in the simulator: by default they outlast the benchmark, so the
     product's tracker keeps polling every run it started, as it would in a busy workspace.
     """
     samples = Samples()
     async with _world(run_seconds) as world:
-        for target in TARGETS:
-            await batch(world, target, 5, None)
         for users, rounds in levels.items():
+            # One round at each level is not counted: both apps open the connections and
+            # sessions that many people need (the product's MCP sessions grow under load).
+            for target in TARGETS:
+                await batch(world, target, users, None)
             for number in range(rounds):
                 order = TARGETS if number % 2 == 0 else TARGETS[::-1]
                 for target in order:

@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.marketcore import MarketCore
 from bot.publisher import SlackPublisher
+from bot.slack_clients import SlackClients
 from bot.store import Store
 from bot.tracker import RunTracker
 
@@ -29,7 +30,8 @@ async def track(database: str, marketcore_url: str, slack_url: str, poll_rate: f
     store = await Store.open(pathlib.Path(database))
     marketcore = MarketCore(marketcore_url)
     await marketcore.start()
-    publisher = SlackPublisher(AsyncWebClient(token="xoxb-bench", base_url=slack_url))
+    slack = SlackClients(AsyncWebClient(token="xoxb-bench", base_url=slack_url))
+    publisher = SlackPublisher(slack)
     tracker = RunTracker(store, marketcore, publisher, poll_rate=poll_rate, edit_rate=1000.0)
     await tracker.start()
     await stop.wait()
