@@ -10,6 +10,7 @@ session still connects, dies and is rebuilt on its own.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -52,8 +53,7 @@ class McpSessionPool:
     async def aclose(self) -> None:
         """Close every session; calls made afterwards fail as `McpSession.call_tool` says."""
         self._started = False
-        for session in self._sessions:
-            await session.aclose()
+        await asyncio.gather(*(session.aclose() for session in self._sessions))
 
     async def call_tool(self, name: str, arguments: dict[str, Any]) -> CallToolResult:
         """Call one tool on the least busy session (see `McpSession.call_tool`)."""
@@ -67,10 +67,12 @@ class McpSessionPool:
     async def _least_busy(self) -> McpSession:
         if not self._sessions:
             raise RuntimeError("call start() before calling MarketCore tools")
-        session = min(self._sessions, key=self._in_flight.__getitem__)
+        # Sessions still connecting (or reconnecting) wait until no open one is left.
+        usable = [session for session in self._sessions if session.is_open] or self._sessions
+        session = min(usable, key=self._in_flight.__getitem__)
         crowded = self._in_flight[session] >= self._calls_per_session
         if crowded and self._started and len(self._sessions) < self._max_sessions:
-            session = await self._add_session()
+            await self._add_session()
         return session
 
     async def _add_session(self) -> McpSession:

@@ -127,6 +127,11 @@ class McpSession:
         self._closing = False
         self._owner: asyncio.Task[None] | None = None
 
+    @property
+    def is_open(self) -> bool:
+        """Whether a session is open right now, so a call would be sent without waiting."""
+        return self._client is not None
+
     async def start(self) -> None:
         """Start the owner task and begin connecting in the background."""
         if self._owner is not None:

@@ -71,3 +71,40 @@ async def test_calls_before_start_are_refused(server: SimulatorServer) -> None:
 
     with pytest.raises(RuntimeError, match="start"):
         await pool.call_tool("get_workflow", GET_REVENUE_REPORT)
+
+
+async def test_calls_never_wait_for_a_session_that_is_still_opening(
+    server: SimulatorServer,
+) -> None:
+    # Every session after the first goes to a server that accepts connections and never
+    # answers: a call routed to one of them would hang until its timeout.
+    held: list[asyncio.StreamWriter] = []
+
+    async def never_answer(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)  # the connection stays open, unanswered, until the test ends
+
+    silent = await asyncio.start_server(never_answer, "127.0.0.1", 0)
+    silent_url = f"http://127.0.0.1:{silent.sockets[0].getsockname()[1]}/mcp"
+    urls = iter([server.url])
+
+    def open_session() -> McpSession:
+        url = next(urls, silent_url)
+        return McpSession(url, token=None, call_timeout=5.0 if url == server.url else 1.0)
+
+    pool = McpSessionPool(open_session, max_sessions=3, calls_per_session=1)
+    await pool.start()
+    try:
+        await pool.call_tool("get_workflow", GET_REVENUE_REPORT)  # the first session is open
+        results = await asyncio.wait_for(
+            asyncio.gather(*(pool.call_tool("get_workflow", GET_REVENUE_REPORT) for _ in range(8))),
+            timeout=3,
+        )
+    finally:
+        await pool.aclose()
+        silent.close()
+        for writer in held:
+            writer.close()
+        await silent.wait_closed()
+
+    assert [result.is_error for result in results] == [False] * 8
+    assert pool.size == 3  # the burst asked for more sessions; none of them held it up
