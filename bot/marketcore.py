@@ -34,7 +34,7 @@ _RETRYABLE = frozenset({Failure.UNREACHABLE, Failure.SESSION_LOST, Failure.SERVE
 
 
 class MarketCore:
-    """MarketCore's workflow tools over shared MCP sessions (one, or a few under load).
+    """MarketCore's workflow tools over shared MCP sessions, kept apart for reads and runs.
 
     Reads are retried with backoff when the connection fails; `run_workflow` never is
     once the request may have reached MarketCore, because a dispatch is not idempotent.
@@ -49,18 +49,24 @@ class MarketCore:
         read_retries: int = 3,
         protocol: str = "auto",
     ) -> None:
-        self._sessions = McpSessionPool(
-            lambda: McpSession(url, token=token, call_timeout=call_timeout, protocol=protocol)
-        )
+
+        def open_session() -> McpSession:
+            return McpSession(url, token=token, call_timeout=call_timeout, protocol=protocol)
+
+        # Reads and dispatches travel in sessions of their own: a run is never queued for
+        # writing behind a burst of form lookups or the tracker's polls (see mcp_pool.py).
+        self._reads = McpSessionPool(open_session)
+        self._dispatches = McpSessionPool(open_session)
         self._backoff = [_BACKOFF_SECONDS[min(i, 2)] for i in range(read_retries)]
 
     async def start(self) -> None:
         """Start the session owner; connects in the background, so MarketCore may be down."""
-        await self._sessions.start()
+        await self._reads.start()
+        await self._dispatches.start()
 
     async def aclose(self) -> None:
         """Close the sessions; calls made afterwards fail with `MarketCoreUnavailable`."""
-        await self._sessions.aclose()
+        await asyncio.gather(self._reads.aclose(), self._dispatches.aclose())
 
     async def list_workflows(
         self, query: str | None = None, *, limit: int | None = None, cursor: str | None = None
@@ -92,13 +98,13 @@ class MarketCore:
     async def _dispatch(self, arguments: dict[str, Any], workflow_id: str) -> dict[str, Any]:
         tool = "run_workflow"
         try:
-            return await self._call_once(tool, arguments, workflow_id)
+            return await self._call_once(self._dispatches, tool, arguments, workflow_id)
         except CallFailed as failure:
             # Only a session that was dead before the request left may be tried again.
             if failure.maybe_processed or failure.kind is not Failure.SESSION_LOST:
                 raise _dispatch_error(failure, workflow_id) from failure
         try:
-            return await self._call_once(tool, arguments, workflow_id)
+            return await self._call_once(self._dispatches, tool, arguments, workflow_id)
         except CallFailed as failure:
             raise _dispatch_error(failure, workflow_id) from failure
 
@@ -116,7 +122,7 @@ class MarketCore:
     ) -> dict[str, Any]:
         for delay in [*self._backoff, None]:
             try:
-                return await self._call_once(tool, arguments, subject)
+                return await self._call_once(self._reads, tool, arguments, subject)
             except CallFailed as failure:
                 if delay is None or failure.kind not in _RETRYABLE:
                     raise _unavailable(failure, tool, subject) from failure
@@ -124,11 +130,11 @@ class MarketCore:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _call_once(
-        self, tool: str, arguments: dict[str, Any], subject: str | None
+        self, sessions: McpSessionPool, tool: str, arguments: dict[str, Any], subject: str | None
     ) -> dict[str, Any]:
         """One call, its answer unwrapped; `CallFailed` is left for the caller to judge."""
         try:
-            result = await self._sessions.call_tool(tool, arguments)
+            result = await sessions.call_tool(tool, arguments)
         except MCPError as exc:
             raise MarketCoreToolError(
                 f"MarketCore refused {tool}: {exc.message}", tool=tool, subject=subject
