@@ -39,7 +39,7 @@ def product_app(slack_url: str, marketcore_url: str, database: str) -> Starlette
         MARKETCORE_MCP_URL=marketcore_url,
         DATABASE_URL=f"sqlite:///{database}",
     )
-    return create_asgi_app(settings)
+    return create_asgi_app(settings, settle_heap=True)
 
 
 def floor_app(slack_url: str, marketcore_url: str) -> Starlette:

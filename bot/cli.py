@@ -113,7 +113,7 @@ def _run_http(settings: Settings, host: str, port: int) -> None:
     from bot.server import create_asgi_app
 
     config = uvicorn.Config(
-        create_asgi_app(settings),
+        create_asgi_app(settings, settle_heap=True),
         host=host,
         port=port,
         log_level=max(settings.log_level, logging.INFO),

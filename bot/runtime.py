@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 import aiohttp
@@ -71,12 +72,29 @@ def build_slack_client(
     )
 
 
+def _settle_heap() -> None:
+    """Keep what start-up built out of every later full garbage collection.
+
+    Imported modules, the SDKs' models and the services live as long as the process, and
+    a full collection walks all of them: under load that paused every request for 100 to
+    130 ms (bench/, 50 people at once); with them frozen, a full collection takes under
+    10 ms. Only for a process that runs the bot alone: a frozen object that later becomes
+    part of a garbage cycle is never collected.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 class Runtime:
     """Owns the store, the MarketCore session and the tracker for one process."""
 
-    def __init__(self, settings: Settings, *, first_poll: float = 2.0) -> None:
+    def __init__(
+        self, settings: Settings, *, first_poll: float = 2.0, settle_heap: bool = False
+    ) -> None:
+        """`settle_heap` is for a process that runs nothing but the bot (see `_settle_heap`)."""
         self._settings = settings
         self._first_poll = first_poll
+        self._settle_heap = settle_heap
         self._services: Services | None = None
         self._slack_session: aiohttp.ClientSession | None = None
 
@@ -162,6 +180,8 @@ class Runtime:
         app_home.start()
         approvals.start()
         await tracker.start()
+        if self._settle_heap:
+            _settle_heap()
         logger.info("workflow-bot ready (MarketCore at %s)", settings.MARKETCORE_MCP_URL)
         return self._services
 

@@ -23,10 +23,15 @@ class _Ready:
     handler: AsyncSlackRequestHandler | None = None
 
 
-def create_asgi_app(settings: Settings, *, first_poll: float = 2.0) -> Starlette:
+def create_asgi_app(
+    settings: Settings, *, first_poll: float = 2.0, settle_heap: bool = False
+) -> Starlette:
     """`POST /slack/events` for Slack and `GET /healthz` for operators; with OAuth
-    credentials, also `GET /slack/install` and `GET /slack/oauth_redirect` (Bolt's)."""
-    runtime = Runtime(settings, first_poll=first_poll)
+    credentials, also `GET /slack/install` and `GET /slack/oauth_redirect` (Bolt's).
+
+    `settle_heap`: this process serves nothing else (`workflow-bot serve`); see Runtime.
+    """
+    runtime = Runtime(settings, first_poll=first_poll, settle_heap=settle_heap)
     ready = _Ready()
 
     @contextlib.asynccontextmanager

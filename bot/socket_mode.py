@@ -16,7 +16,7 @@ async def run_socket_mode(settings: Settings) -> None:
 
     # Installs need the HTTP redirect, so Socket Mode always serves one workspace.
     single = settings.model_copy(update={"SLACK_CLIENT_ID": None, "SLACK_CLIENT_SECRET": None})
-    runtime = Runtime(single)
+    runtime = Runtime(single, settle_heap=True)
     services = await runtime.start()
     app = create_app(single, services, socket_mode=True)
     # The handler's web client is the app's, so SLACK_API_URL applies here too.
