@@ -52,12 +52,14 @@ class EditLog:
     """Slack's `chat.update` (and `auth.test`): records when each message ts was edited.
 
     Only edits that show a run's end count in `edits`; the tracker's progress edits
-    ("running", while a long run goes on) are counted apart, in `progress_edits`.
+    ("running", while a long run goes on) and its edits of thread replies (the timings,
+    once a run ends) are counted apart.
     """
 
     def __init__(self) -> None:
         self.edits: dict[str, list[float]] = {}
         self.progress_edits = 0
+        self.thread_edits = 0
 
     def asgi_app(self) -> Starlette:
         return Starlette(routes=[Route("/api/{method}", self._serve, methods=["POST"])])
@@ -72,8 +74,11 @@ class EditLog:
             args = dict(await request.form())
         ts = str(args.get("ts"))
         # The message's text is "<workflow name>: <status>".
-        if str(args.get("text", "")).endswith((": running", ": pending")):
+        text = str(args.get("text", ""))
+        if text.endswith((": running", ": pending")):
             self.progress_edits += 1
+        elif text.startswith("Inputs and timings of "):
+            self.thread_edits += 1
         else:
             self.edits.setdefault(ts, []).append(time.time())
         return JSONResponse({"ok": True, "channel": str(args.get("channel")), "ts": ts})

@@ -56,7 +56,8 @@ class TrackerResult:
 async def seed(
     store: Store, board: RunBoard, runs: int, t0: float, window: float
 ) -> dict[str, float]:
-    """Store `runs` posted, running runs; returns each run's dispatch time by message ts."""
+    """Store `runs` posted, running runs (each with its thread reply); returns each run's
+    dispatch time by message ts."""
     dispatched: dict[str, float] = {}
     for number in range(runs):
         run_id, ts = f"run-{number:05d}", f"1700000000.{number:06d}"
@@ -67,7 +68,9 @@ async def seed(
         # As if it had been polled all along: due somewhere within its current interval.
         interval = min(60.0, max(2.0, age / 10))
         polls = int(math.log(max(age, 4.0) / 4.0, 1.5))
-        await store.add_run(_running(run_id, ts, t0 - age, t0 + random.uniform(0, interval), polls))
+        run = _running(run_id, ts, t0 - age, t0 + random.uniform(0, interval), polls)
+        await store.add_run(run)
+        await store.set_thread(run_id, _thread_ts(ts))
     return dispatched
 
 
@@ -91,6 +94,12 @@ def _running(
         next_poll_at=next_poll_at,
         polls=polls,
     )
+
+
+def _thread_ts(ts: str) -> str:
+    # The thread reply's ts: the status message's, one second later.
+    seconds, micros = ts.split(".")
+    return f"{int(seconds) + 1}.{micros}"
 
 
 async def measure(runs: int, window: float, poll_rate: float) -> TrackerResult:

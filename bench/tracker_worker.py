@@ -11,31 +11,50 @@ import asyncio
 import cProfile
 import logging
 import os
-import pathlib
 import signal
 import sys
 
-from slack_sdk.web.async_client import AsyncWebClient
+from pydantic import SecretStr
 
+from bot.config import Settings
 from bot.marketcore import MarketCore
 from bot.publisher import SlackPublisher
+from bot.run_thread import RunThreads
+from bot.runtime import build_slack_client, open_slack_session
 from bot.slack_clients import SlackClients
-from bot.store import Store
+from bot.store import open_store
 from bot.tracker import RunTracker
 
 
 async def track(database: str, marketcore_url: str, slack_url: str, poll_rate: float) -> None:
+    """The tracker as `Runtime.start` builds it, except for Slack's edit budget (see below)."""
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-    store = await Store.open(pathlib.Path(database))
-    marketcore = MarketCore(marketcore_url)
+    settings = Settings(
+        _env_file=None,
+        SLACK_BOT_TOKEN=SecretStr("xoxb-bench"),
+        SLACK_SIGNING_SECRET=SecretStr("bench"),
+        SLACK_API_URL=slack_url,
+        MARKETCORE_MCP_URL=marketcore_url,
+        DATABASE_URL=f"sqlite:///{database}",
+    )
+    store = await open_store(settings.DATABASE_URL)
+    marketcore = MarketCore(settings.MARKETCORE_MCP_URL)
     await marketcore.start()
-    slack = SlackClients(AsyncWebClient(token="xoxb-bench", base_url=slack_url))
-    publisher = SlackPublisher(slack)
-    tracker = RunTracker(store, marketcore, publisher, poll_rate=poll_rate, edit_rate=1000.0)
-    await tracker.start()
-    await stop.wait()
-    await tracker.stop()
+    async with open_slack_session() as session:
+        clients = SlackClients(build_slack_client(settings, session))
+        tracker = RunTracker(
+            store,
+            marketcore,
+            SlackPublisher(clients),
+            poll_rate=poll_rate,
+            # Far above Slack's tier: the benchmark measures the tracker, not Slack's limit.
+            edit_rate=1000.0,
+            threads=RunThreads(clients, store),
+        )
+        await tracker.start()
+        await stop.wait()
+        await tracker.stop()
     await marketcore.aclose()
     await store.close()
 
