@@ -20,6 +20,11 @@ class RateBudget:
         self._tokens = self._capacity
         self._updated = time.monotonic()
 
+    @property
+    def capacity(self) -> int:
+        """The most actions that may start at once, after a quiet spell."""
+        return int(self._capacity)
+
     def available(self) -> int:
         """How many actions may start right now."""
         self._refill()
@@ -30,10 +35,10 @@ class RateBudget:
         self._refill()
         self._tokens -= count
 
-    def wait_time(self) -> float:
-        """Seconds until one more action may start."""
+    def wait_time(self, count: int = 1) -> float:
+        """Seconds until `count` more actions may start (at most `capacity` are waited for)."""
         self._refill()
-        return max(0.0, (1 - self._tokens) / self._rate)
+        return max(0.0, (min(count, self.capacity) - self._tokens) / self._rate)
 
     async def acquire(self) -> None:
         """Wait for a token and take it (callers queue in order of arrival)."""

@@ -43,6 +43,12 @@ _IDLE_CHECK_SECONDS = 1.0  # the loop re-reads the store at least this often
 UNPOSTED_TAKEOVER_SECONDS = 600.0
 _UNPOSTED_SWEEP_SECONDS = 60.0
 _STOP_GRACE_SECONDS = 5.0  # how long stop() lets polls in flight finish before cancelling
+# Once the poll budget runs dry (runs fall due faster than MarketCore may be asked), the
+# tracker is behind: for this long it makes no progress edits, only edits of endings.
+_SHED_PROGRESS_SECONDS = 10.0
+# Paced by the budget, runs are claimed this many at a time rather than one per token:
+# one trip to the store per batch, at the cost of a few tens of milliseconds of delay.
+_CLAIM_BATCH = 5
 
 
 class RunSource(Protocol):
@@ -114,6 +120,7 @@ class RunTracker:
         self._progress_marks = progress_marks
         self._clock = clock
         self._threads = threads
+        self._behind_until = 0.0
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
         self._in_flight: dict[str, asyncio.Task[None]] = {}
@@ -181,9 +188,13 @@ class RunTracker:
     async def _start_due_runs(self) -> None:
         # Cleared before reading, so a wake that arrives during the read is not lost.
         self._wake.clear()
-        free = min(self._max_in_flight - len(self._in_flight), self._polls.available())
-        if free <= 0:
+        slots = self._max_in_flight - len(self._in_flight)
+        budget = self._polls.available()
+        if budget < 1:
+            self._behind_until = self._clock() + _SHED_PROGRESS_SECONDS
+        if slots <= 0 or budget < self._claim_batch(slots):
             return
+        free = min(slots, budget)
 
         now = self._clock()
         claimed = await self._store.claim_due(now, free, lease_until=now + self._lease)
@@ -196,8 +207,9 @@ class RunTracker:
     async def _time_to_next_check(self) -> float:
         if len(self._in_flight) >= self._max_in_flight:
             return _IDLE_CHECK_SECONDS  # a poll that finishes wakes the loop
-        if self._polls.available() < 1:
-            return self._polls.wait_time()
+        slots = self._max_in_flight - len(self._in_flight)
+        if self._polls.available() < self._claim_batch(slots):
+            return self._polls.wait_time(self._claim_batch(slots))
 
         next_due = await self._store.next_due_at()
         if next_due is None:
@@ -205,6 +217,10 @@ class RunTracker:
         # A due time already past belongs to a run in flight; its end wakes the loop.
         wait = next_due - self._clock()
         return _IDLE_CHECK_SECONDS if wait <= 0 else min(wait, _IDLE_CHECK_SECONDS)
+
+    def _claim_batch(self, slots: int) -> int:
+        """How many polls the budget must allow before runs are claimed."""
+        return max(1, min(_CLAIM_BATCH, slots, self._polls.capacity))
 
     def _spawn(self, run: TrackedRun) -> None:
         run_id = run.run_id
@@ -278,10 +294,12 @@ class RunTracker:
         await self._reschedule(run)
 
     async def _show_progress(self, run: TrackedRun) -> None:
-        # A progress edit only takes a spare edit: it never delays the edit of an ending,
-        # and a mark skipped now is shown on a later poll.
-        marks = marks_passed(self._clock() - run.dispatched_at, self._progress_marks)
-        if marks <= run.progress_shown or self._edits.available() < 1:
+        # A progress edit only takes a spare edit, and none while the tracker is behind:
+        # it never delays the edit of an ending, and a mark skipped now is shown on a
+        # later poll.
+        now = self._clock()
+        marks = marks_passed(now - run.dispatched_at, self._progress_marks)
+        if marks <= run.progress_shown or self._edits.available() < 1 or now < self._behind_until:
             return
         self._edits.spend()
         try:

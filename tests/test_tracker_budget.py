@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.models import RunStatus
+from bot.progress import PROGRESS_MARKS
 from bot.rate_budget import RateBudget
 from bot.store import Store
 from bot.tracker import RunTracker
@@ -33,6 +34,15 @@ def test_budget_allows_a_burst_then_refills_at_its_rate() -> None:
     assert 0.09 <= budget.wait_time() <= 0.1
     time.sleep(0.11)
     assert budget.available() == 1
+
+
+def test_budget_waits_for_several_tokens_but_never_more_than_it_can_hold() -> None:
+    budget = RateBudget(10.0, burst=3)
+    budget.spend(3)
+
+    assert budget.capacity == 3
+    assert 0.29 <= budget.wait_time(3) <= 0.3
+    assert 0.29 <= budget.wait_time(50) <= 0.3
 
 
 def test_budget_refuses_a_rate_of_zero() -> None:
@@ -107,3 +117,25 @@ async def test_a_claimed_run_is_leased_until_its_poll_reschedules_it(store: Stor
 
     assert leased is not None
     assert leased.next_poll_at >= time.time() + 25
+
+
+async def test_no_progress_edits_while_runs_fall_due_faster_than_the_budget(
+    store: Store,
+) -> None:
+    # 200 runs past their 15-minute mark, each due now, and a budget of 40 polls a second.
+    source = FakeMarketCore({f"r{i}": [RunStatus.RUNNING] for i in range(200)})
+    slack = FakeSlack()
+    for i in range(200):
+        await store.add_run(make_run(f"r{i}", dispatched_at=time.time() - 20 * 60))
+    options = {**FAST, "poll_rate": 40.0, "progress_marks": PROGRESS_MARKS}
+    tracker = RunTracker(store, source, slack, **options)
+    await tracker.start()
+    try:
+        await asyncio.sleep(1.5)
+    finally:
+        await tracker.stop()
+
+    # Runs polled before the budget ran dry (its one-second burst) may show progress;
+    # none after that, though every poll since passed a mark it had not shown.
+    assert len(source.calls) >= 60
+    assert len(slack.updates) <= 40
