@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 import re
 import time
@@ -49,6 +50,8 @@ _SHED_PROGRESS_SECONDS = 10.0
 # Paced by the budget, runs are claimed this many at a time rather than one per token:
 # one trip to the store per batch, at the cost of a few tens of milliseconds of delay.
 _CLAIM_BATCH = 5
+_MIN_IN_FLIGHT = 8
+_POLL_SECONDS = 0.1  # a poll's time in flight (MarketCore call + store write) to plan for
 
 
 class RunSource(Protocol):
@@ -91,7 +94,7 @@ class RunTracker:
         source: RunSource,
         notifier: StatusNotifier,
         *,
-        max_in_flight: int = 8,
+        max_in_flight: int | None = None,
         first_poll: float = 2.0,
         max_poll_interval: float = 60.0,
         poll_rate: float = 50.0,
@@ -103,7 +106,13 @@ class RunTracker:
         threads: RunThreads | None = None,
         sources: RunSources | None = None,
     ) -> None:
-        """`source` reads every run, unless `sources` gives each workspace its own."""
+        """`source` reads every run, unless `sources` gives each workspace its own.
+
+        Without `max_in_flight`, enough polls may be in flight to spend `poll_rate` when
+        each takes up to a tenth of a second.
+        """
+        if max_in_flight is None:
+            max_in_flight = max(_MIN_IN_FLIGHT, math.ceil(poll_rate * _POLL_SECONDS))
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
         self._store = store

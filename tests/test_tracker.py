@@ -511,6 +511,22 @@ async def test_polls_fill_every_slot_and_no_more(store: Store, start: Any) -> No
     assert source.peak_in_flight == 8
 
 
+async def test_a_larger_poll_budget_allows_more_polls_in_flight(store: Store, start: Any) -> None:
+    # 300 calls a second cannot be spent eight at a time by polls that each take 0.1 s.
+    source = FakeMarketCore()
+    source.gate = asyncio.Event()
+    for i in range(60):
+        await store.add_run(make_run(f"r{i}"))
+
+    await start(store, source, FakeSlack(), poll_rate=300.0)
+    await eventually(lambda: source.in_flight == 30)
+    await settle()
+    stalled = source.in_flight
+    source.gate.set()
+
+    assert stalled == 30
+
+
 async def test_stop_lets_a_poll_in_flight_finish(store: Store) -> None:
     source = FakeMarketCore({"r1": [RunStatus.RUNNING]}, delay=0.1)
     tracker = RunTracker(store, source, FakeSlack(), **FAST)
