@@ -2,6 +2,7 @@
 
 python -m bench.run            # everything, about 8 minutes on 2 cores
 python -m bench.run --quick    # a smoke run, about 2 minutes
+python -m bench.run --only latency --users 50   # one latency level, about 20 seconds
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer rounds, shorter windows")
     parser.add_argument("--only", choices=("latency", "tracker"), help="run one benchmark")
+    parser.add_argument(
+        "--users", type=int, nargs="+", choices=sorted(FULL_LEVELS), help="latency levels"
+    )
     parser.add_argument("--poll-rate", type=float, default=50.0, help="MarketCore calls/s")
     parser.add_argument("--window", type=float, help="tracker window in seconds")
     parser.add_argument(
@@ -37,7 +41,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 async def main(args: argparse.Namespace) -> None:
     samples = None
     if args.only in (None, "latency"):
-        samples = await latency.measure(QUICK_LEVELS if args.quick else FULL_LEVELS)
+        levels = QUICK_LEVELS if args.quick else FULL_LEVELS
+        chosen = args.users or list(levels)
+        samples = await latency.measure({users: levels[users] for users in chosen})
     results = []
     if args.only in (None, "tracker"):
         window = args.window or (20.0 if args.quick else 90.0)
