@@ -47,6 +47,10 @@ _STOP_GRACE_SECONDS = 5.0  # how long stop() lets polls in flight finish before 
 # Once the poll budget runs dry (runs fall due faster than MarketCore may be asked), the
 # tracker is behind: for this long it makes no progress edits, only edits of endings.
 _SHED_PROGRESS_SECONDS = 10.0
+# Behind without a break for this long, the tracker tells operators its budget is too small
+# (again at most this often).
+_WARN_BEHIND_AFTER_SECONDS = 60.0
+_WARN_BEHIND_EVERY_SECONDS = 600.0
 # Paced by the budget, runs are claimed this many at a time rather than one per token:
 # one trip to the store per batch, at the cost of a few tens of milliseconds of delay.
 _CLAIM_BATCH = 5
@@ -123,13 +127,16 @@ class RunTracker:
         self._first_poll = first_poll
         self._max_poll_interval = max_poll_interval
         self._retry_delay = min(_RETRY_SECONDS, max_poll_interval)
+        self._poll_rate = poll_rate
         self._polls = RateBudget(poll_rate)
         self._edits = RateBudget(edit_rate, burst=edit_burst)
         self._lease = lease_seconds
         self._progress_marks = progress_marks
         self._clock = clock
         self._threads = threads
+        self._behind_since = 0.0
         self._behind_until = 0.0
+        self._next_behind_warning = 0.0
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
         self._in_flight: dict[str, asyncio.Task[None]] = {}
@@ -200,7 +207,7 @@ class RunTracker:
         slots = self._max_in_flight - len(self._in_flight)
         budget = self._polls.available()
         if budget < 1:
-            self._behind_until = self._clock() + _SHED_PROGRESS_SECONDS
+            self._fall_behind(self._clock())
         if slots <= 0 or budget < self._claim_batch(slots):
             return
         free = min(slots, budget)
@@ -226,6 +233,22 @@ class RunTracker:
         # A due time already past belongs to a run in flight; its end wakes the loop.
         wait = next_due - self._clock()
         return _IDLE_CHECK_SECONDS if wait <= 0 else min(wait, _IDLE_CHECK_SECONDS)
+
+    def _fall_behind(self, now: float) -> None:
+        # The poll budget ran dry: the tracker is behind until a while after the last time.
+        if now >= self._behind_until:
+            self._behind_since = now
+        self._behind_until = now + _SHED_PROGRESS_SECONDS
+        behind_for = now - self._behind_since
+        if behind_for >= _WARN_BEHIND_AFTER_SECONDS and now >= self._next_behind_warning:
+            self._next_behind_warning = now + _WARN_BEHIND_EVERY_SECONDS
+            logger.warning(
+                "Run tracker has been behind for %.0f s: runs fall due faster than its budget"
+                " of %g MarketCore calls/s allows, so endings are shown late and progress"
+                " edits wait. Raise MARKETCORE_POLL_RATE (README, Performance).",
+                behind_for,
+                self._poll_rate,
+            )
 
     def _claim_batch(self, slots: int) -> int:
         """How many polls the budget must allow before runs are claimed."""

@@ -139,3 +139,49 @@ async def test_no_progress_edits_while_runs_fall_due_faster_than_the_budget(
     # none after that, though every poll since passed a mark it had not shown.
     assert len(source.calls) >= 60
     assert len(slack.updates) <= 40
+
+
+async def test_operators_are_warned_once_when_the_tracker_stays_behind(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    # 200 runs due all along and a budget of 40 polls a second: the tracker stays behind
+    # while its clock passes 90 s (a warning after 60 s; the next would wait 600 s).
+    clock = FakeClock(now=10_000.0)
+    source = FakeMarketCore({f"r{i}": [RunStatus.RUNNING] for i in range(200)})
+    for i in range(200):
+        await store.add_run(make_run(f"r{i}", dispatched_at=clock.now - 20 * 60))
+    options = {**FAST, "poll_rate": 40.0, "max_poll_interval": 1.0, "clock": clock}
+    tracker = RunTracker(store, source, FakeSlack(), **options)
+    await tracker.start()
+    try:
+        for _ in range(45):
+            await asyncio.sleep(0.05)
+            clock.now += 2.0
+    finally:
+        await tracker.stop()
+
+    warnings = [r.getMessage() for r in caplog.records if "behind" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "40 MarketCore calls/s" in warnings[0]
+    assert "MARKETCORE_POLL_RATE" in warnings[0]
+
+
+async def test_no_warning_while_the_budget_keeps_up(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = FakeClock(now=10_000.0)
+    source = FakeMarketCore({f"r{i}": [RunStatus.RUNNING] for i in range(200)})
+    for i in range(200):
+        await store.add_run(make_run(f"r{i}", dispatched_at=clock.now - 20 * 60))
+    options = {**FAST, "max_poll_interval": 1.0, "clock": clock}
+    tracker = RunTracker(store, source, FakeSlack(), **options)
+    await tracker.start()
+    try:
+        for _ in range(45):
+            await asyncio.sleep(0.05)
+            clock.now += 2.0
+    finally:
+        await tracker.stop()
+
+    assert len(source.calls) >= 400  # every run polled again and again
+    assert not [r for r in caplog.records if "behind" in r.getMessage()]
