@@ -16,12 +16,13 @@ import pathlib
 import random
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bench.processes import child
 from bench.standins import EditLog, RunBoard
 from bench.stats import percentile
 from bot.models import RunStatus, TrackedRun
+from bot.progress import marks_passed
 from bot.store import Store
 from tests.scenarios.servers import running_server
 
@@ -56,8 +57,8 @@ class TrackerResult:
 async def seed(
     store: Store, board: RunBoard, runs: int, t0: float, window: float
 ) -> dict[str, float]:
-    """Store `runs` posted, running runs (each with its thread reply); returns each run's
-    dispatch time by message ts."""
+    """Store `runs` posted, running runs (each with its thread reply and the progress marks
+    it has passed already shown); returns each run's dispatch time by message ts."""
     dispatched: dict[str, float] = {}
     for number in range(runs):
         run_id, ts = f"run-{number:05d}", f"1700000000.{number:06d}"
@@ -69,6 +70,7 @@ async def seed(
         interval = min(60.0, max(2.0, age / 10))
         polls = int(math.log(max(age, 4.0) / 4.0, 1.5))
         run = _running(run_id, ts, t0 - age, t0 + random.uniform(0, interval), polls)
+        run = replace(run, progress_shown=marks_passed(age))  # shown as each mark passed
         await store.add_run(run)
         await store.set_thread(run_id, _thread_ts(ts))
     return dispatched
