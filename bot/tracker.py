@@ -215,6 +215,8 @@ class RunTracker:
         now = self._clock()
         claimed = await self._store.claim_due(now, free, lease_until=now + self._lease)
         self._polls.spend(len(claimed))
+        if budget < slots and len(claimed) == free:
+            self._fall_behind(now)  # the budget, not the due runs, set how many started
         for run in claimed:
             # Only a lease that ran out while its poll was still going comes back here.
             if run.run_id not in self._in_flight:
