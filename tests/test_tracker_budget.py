@@ -7,6 +7,7 @@ import asyncio
 import pathlib
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -141,17 +142,15 @@ async def test_no_progress_edits_while_runs_fall_due_faster_than_the_budget(
     assert len(slack.updates) <= 40
 
 
-async def test_operators_are_warned_once_when_the_tracker_stays_behind(
-    store: Store, caplog: pytest.LogCaptureFixture
-) -> None:
-    # 200 runs due all along and a budget of 40 polls a second: the tracker stays behind
-    # while its clock passes 90 s (a warning after 60 s; the next would wait 600 s).
+async def _track_while_the_clock_runs(store: Store, **options: Any) -> FakeMarketCore:
+    """200 runs, all due again at every step, tracked while the clock passes 90 s."""
     clock = FakeClock(now=10_000.0)
     source = FakeMarketCore({f"r{i}": [RunStatus.RUNNING] for i in range(200)})
     for i in range(200):
         await store.add_run(make_run(f"r{i}", dispatched_at=clock.now - 20 * 60))
-    options = {**FAST, "poll_rate": 40.0, "max_poll_interval": 1.0, "clock": clock}
-    tracker = RunTracker(store, source, FakeSlack(), **options)
+    tracker = RunTracker(
+        store, source, FakeSlack(), **{**FAST, "max_poll_interval": 1.0, "clock": clock, **options}
+    )
     await tracker.start()
     try:
         for _ in range(45):
@@ -159,6 +158,15 @@ async def test_operators_are_warned_once_when_the_tracker_stays_behind(
             clock.now += 2.0
     finally:
         await tracker.stop()
+    return source
+
+
+async def test_operators_are_warned_once_when_the_tracker_stays_behind(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A budget of 40 polls a second keeps the tracker behind all along: a warning after
+    # 60 s; the next would wait 600 s.
+    await _track_while_the_clock_runs(store, poll_rate=40.0)
 
     warnings = [r.getMessage() for r in caplog.records if "behind" in r.getMessage()]
     assert len(warnings) == 1
@@ -169,19 +177,7 @@ async def test_operators_are_warned_once_when_the_tracker_stays_behind(
 async def test_no_warning_while_the_budget_keeps_up(
     store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
-    clock = FakeClock(now=10_000.0)
-    source = FakeMarketCore({f"r{i}": [RunStatus.RUNNING] for i in range(200)})
-    for i in range(200):
-        await store.add_run(make_run(f"r{i}", dispatched_at=clock.now - 20 * 60))
-    options = {**FAST, "max_poll_interval": 1.0, "clock": clock}
-    tracker = RunTracker(store, source, FakeSlack(), **options)
-    await tracker.start()
-    try:
-        for _ in range(45):
-            await asyncio.sleep(0.05)
-            clock.now += 2.0
-    finally:
-        await tracker.stop()
+    source = await _track_while_the_clock_runs(store)
 
     assert len(source.calls) >= 400  # every run polled again and again
     assert not [r for r in caplog.records if "behind" in r.getMessage()]
