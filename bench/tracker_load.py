@@ -16,7 +16,7 @@ import pathlib
 import random
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from bench.processes import child
 from bench.standins import EditLog, RunBoard
@@ -69,15 +69,14 @@ async def seed(
         # As if it had been polled all along: due somewhere within its current interval.
         interval = min(60.0, max(2.0, age / 10))
         polls = int(math.log(max(age, 4.0) / 4.0, 1.5))
-        run = _running(run_id, ts, t0 - age, t0 + random.uniform(0, interval), polls)
-        run = replace(run, progress_shown=marks_passed(age))  # shown as each mark passed
-        await store.add_run(run)
+        due = t0 + random.uniform(0, interval)
+        await store.add_run(_running(run_id, ts, t0 - age, due, polls, marks_passed(age)))
         await store.set_thread(run_id, _thread_ts(ts))
     return dispatched
 
 
 def _running(
-    run_id: str, ts: str, dispatched_at: float, next_poll_at: float, polls: int
+    run_id: str, ts: str, dispatched_at: float, next_poll_at: float, polls: int, shown: int
 ) -> TrackedRun:
     return TrackedRun(
         run_id=run_id,
@@ -95,6 +94,7 @@ def _running(
         message_ts=ts,
         next_poll_at=next_poll_at,
         polls=polls,
+        progress_shown=shown,  # each mark was shown as the run passed it
     )
 
 

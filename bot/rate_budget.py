@@ -21,6 +21,11 @@ class RateBudget:
         self._updated = time.monotonic()
 
     @property
+    def rate(self) -> float:
+        """Actions per second, on average."""
+        return self._rate
+
+    @property
     def capacity(self) -> int:
         """The most actions that may start at once, after a quiet spell."""
         return int(self._capacity)

@@ -127,7 +127,6 @@ class RunTracker:
         self._first_poll = first_poll
         self._max_poll_interval = max_poll_interval
         self._retry_delay = min(_RETRY_SECONDS, max_poll_interval)
-        self._poll_rate = poll_rate
         self._polls = RateBudget(poll_rate)
         self._edits = RateBudget(edit_rate, burst=edit_burst)
         self._lease = lease_seconds
@@ -204,7 +203,7 @@ class RunTracker:
     async def _start_due_runs(self) -> None:
         # Cleared before reading, so a wake that arrives during the read is not lost.
         self._wake.clear()
-        slots = self._max_in_flight - len(self._in_flight)
+        slots = self._free_slots()
         budget = self._polls.available()
         if budget < 1:
             self._fall_behind(self._clock())
@@ -223,11 +222,12 @@ class RunTracker:
                 self._spawn(run)
 
     async def _time_to_next_check(self) -> float:
-        if len(self._in_flight) >= self._max_in_flight:
+        slots = self._free_slots()
+        if slots <= 0:
             return _IDLE_CHECK_SECONDS  # a poll that finishes wakes the loop
-        slots = self._max_in_flight - len(self._in_flight)
-        if self._polls.available() < self._claim_batch(slots):
-            return self._polls.wait_time(self._claim_batch(slots))
+        batch = self._claim_batch(slots)
+        if self._polls.available() < batch:
+            return self._polls.wait_time(batch)
 
         next_due = await self._store.next_due_at()
         if next_due is None:
@@ -236,8 +236,12 @@ class RunTracker:
         wait = next_due - self._clock()
         return _IDLE_CHECK_SECONDS if wait <= 0 else min(wait, _IDLE_CHECK_SECONDS)
 
+    def _free_slots(self) -> int:
+        return self._max_in_flight - len(self._in_flight)
+
     def _fall_behind(self, now: float) -> None:
-        # The poll budget ran dry: the tracker is behind until a while after the last time.
+        # The poll budget ran dry or cut a claim short: the tracker is behind until a while
+        # after the last time that happened.
         if now >= self._behind_until:
             self._behind_since = now
         self._behind_until = now + _SHED_PROGRESS_SECONDS
@@ -249,7 +253,7 @@ class RunTracker:
                 " of %g MarketCore calls/s allows, so endings are shown late and progress"
                 " edits wait. Raise MARKETCORE_POLL_RATE (README, Performance).",
                 behind_for,
-                self._poll_rate,
+                self._polls.rate,
             )
 
     def _claim_batch(self, slots: int) -> int:
